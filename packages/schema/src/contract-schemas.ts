@@ -1,0 +1,33 @@
+import { CreateJobPayloadSchema } from './create-job-payload.js';
+import { BatchFragmentInputSchema } from './fragment-input.js';
+import { BatchJobFailureSchema } from './job-failure.js';
+import { BatchJobResultSchema } from './job-result.js';
+import { JobStateChangeEventSchema } from './job-state-change-event.js';
+import { BatchInputRecordSchema, BatchOutputRecordSchema, ManifestOutSchema } from './records.js';
+
+/**
+ * The public contracts by name. The build writes `dist/json-schema/<name>.json` for each, so
+ * pipelines in other languages validate the same payloads
+ * (`@bedrock-batch/schema/json-schema/BatchFragmentInput.json`).
+ *
+ * @example
+ * ```ts
+ * for (const [name, schema] of Object.entries(CONTRACT_SCHEMAS)) console.log(name, schema.meta());
+ * ```
+ */
+const CONTRACT_SCHEMAS = {
+  BatchFragmentInput: BatchFragmentInputSchema,
+  BatchJobResult: BatchJobResultSchema,
+  BatchJobFailure: BatchJobFailureSchema,
+  CreateJobPayload: CreateJobPayloadSchema,
+  JobStateChangeEvent: JobStateChangeEventSchema,
+  BatchInputRecord: BatchInputRecordSchema,
+  BatchOutputRecord: BatchOutputRecordSchema,
+  ManifestOut: ManifestOutSchema,
+} as const;
+
+/** Name of a public contract, see {@link CONTRACT_SCHEMAS}. */
+type ContractName = keyof typeof CONTRACT_SCHEMAS;
+
+export type { ContractName };
+export { CONTRACT_SCHEMAS };

@@ -1,0 +1,89 @@
+/**
+ * Errors thrown by `@bedrock-batch/schema`. Every error extends {@link BedrockBatchSchemaError},
+ * so `instanceof BedrockBatchSchemaError` catches them all, and `name` tells them apart.
+ */
+
+/**
+ * Base class of every error this package throws.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   validate(BatchFragmentInputSchema, input);
+ * } catch (error) {
+ *   if (error instanceof BedrockBatchSchemaError) console.error(error.name, error.message);
+ * }
+ * ```
+ */
+class BedrockBatchSchemaError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BedrockBatchSchemaError';
+  }
+}
+
+/** One failing field of a contract: where, what is wrong, and what was received. */
+interface ValidationIssue {
+  /** Dotted path of the field, `manifest_keys[0]`; `(root)` for the value itself. */
+  readonly path: string;
+  /** What is wrong, in words. */
+  readonly message: string;
+  /** The value received, as short JSON (secrets such as task tokens are redacted). */
+  readonly received: string;
+}
+
+/**
+ * A value does not satisfy a contract. The message names every failing path and the value
+ * received there; {@link ContractValidationError.issues} holds the same list as data.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   validate(BatchFragmentInputSchema, { job_name: 'x', manifest_keys: [], model_id: 'm' });
+ * } catch (error) {
+ *   if (error instanceof ContractValidationError) {
+ *     // "Invalid BatchFragmentInput: manifest_keys: must list at least one manifest (received: [])"
+ *     console.error(error.message, error.issues);
+ *   }
+ * }
+ * ```
+ */
+class ContractValidationError extends BedrockBatchSchemaError {
+  /** Name of the contract that failed, e.g. `BatchFragmentInput`. */
+  public readonly contract: string;
+  /** Every failing field. */
+  public readonly issues: readonly ValidationIssue[];
+
+  public constructor(contract: string, issues: readonly ValidationIssue[], options?: ErrorOptions) {
+    const details = issues
+      .map((issue) => `${issue.path}: ${issue.message} (received: ${issue.received})`)
+      .join('; ');
+    super(`Invalid ${contract}: ${details}`, options);
+    this.name = 'ContractValidationError';
+    this.contract = contract;
+    this.issues = issues;
+  }
+}
+
+/**
+ * A task token cannot be written to, or read back from, a Bedrock job's tags: too long, a
+ * character tags do not allow, or a part missing on decode. The message never contains the token.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   decodeTaskTokenTags(tags);
+ * } catch (error) {
+ *   if (error instanceof TaskTokenTagError) logger.warn('job has no usable task token', { error });
+ * }
+ * ```
+ */
+class TaskTokenTagError extends BedrockBatchSchemaError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TaskTokenTagError';
+  }
+}
+
+export type { ValidationIssue };
+export { BedrockBatchSchemaError, ContractValidationError, TaskTokenTagError };

@@ -1,0 +1,62 @@
+export type { ContractName } from './contract-schemas.js';
+export { CONTRACT_SCHEMAS } from './contract-schemas.js';
+export type { CreateJobPayload } from './create-job-payload.js';
+export { CreateJobPayloadSchema } from './create-job-payload.js';
+export type { ValidationIssue } from './errors.js';
+export { BedrockBatchSchemaError, ContractValidationError, TaskTokenTagError } from './errors.js';
+export type { BatchFragmentInput } from './fragment-input.js';
+export { BatchFragmentInputSchema } from './fragment-input.js';
+export type { BatchErrorNameValue, BatchJobFailure } from './job-failure.js';
+export { BatchErrorName, BatchJobFailureSchema } from './job-failure.js';
+export { buildJobName, isValidJobName, JOB_NAME_PATTERN } from './job-name.js';
+export type { BatchJobResult, RecordCounts, TokenCounts } from './job-result.js';
+export { BatchJobResultSchema, RecordCountsSchema, TokenCountsSchema } from './job-result.js';
+export type { JobStateChangeDetail, JobStateChangeEvent } from './job-state-change-event.js';
+export {
+  BEDROCK_EVENT_SOURCE,
+  JOB_STATE_CHANGE_DETAIL_TYPE,
+  JobStateChangeDetailSchema,
+  JobStateChangeEventSchema,
+} from './job-state-change-event.js';
+export type { JobStatusValue } from './job-status.js';
+export {
+  isTerminalJobStatus,
+  JobStatus,
+  JobStatusSchema,
+  SUCCESS_JOB_STATUSES,
+  TERMINAL_JOB_STATUSES,
+} from './job-status.js';
+export { JobTagKey, MANAGED_BY_VALUE, RESERVED_TAG_KEY_PREFIX } from './job-tags.js';
+export type { BatchQuotas } from './limits.js';
+export { BEDROCK_API_LIMITS, DEFAULT_BATCH_QUOTAS, resolveBatchQuotas } from './limits.js';
+export {
+  CountSchema,
+  ExecutionArnSchema,
+  JobArnSchema,
+  ModelIdSchema,
+  ModelInvocationTypeSchema,
+  RoleArnSchema,
+  S3BucketNameSchema,
+  S3KeySchema,
+  S3UriSchema,
+  TAG_CHARACTERS,
+  TagSchema,
+  TaskTokenSchema,
+} from './primitives.js';
+export type {
+  BatchInputRecord,
+  BatchOutputErrorRecord,
+  BatchOutputRecord,
+  BatchOutputSuccessRecord,
+  ManifestOut,
+} from './records.js';
+export {
+  BatchInputRecordSchema,
+  BatchOutputErrorRecordSchema,
+  BatchOutputRecordSchema,
+  BatchOutputSuccessRecordSchema,
+  ManifestOutSchema,
+} from './records.js';
+export type { JobTag, MaybeJobTag } from './task-token-tags.js';
+export { decodeTaskTokenTags, encodeTaskTokenTags } from './task-token-tags.js';
+export { toValidationIssues, validate } from './validate.js';

@@ -1,0 +1,15 @@
+import type { ContractName } from '../../src/index.js';
+
+/** Fixture folder under tests/events for each public contract. */
+const FIXTURE_KIND: Record<ContractName, string> = {
+  BatchFragmentInput: 'fragment-input',
+  BatchJobResult: 'job-result',
+  BatchJobFailure: 'job-failure',
+  CreateJobPayload: 'create-job-payload',
+  JobStateChangeEvent: 'job-state-change-event',
+  BatchInputRecord: 'input-record',
+  BatchOutputRecord: 'output-record',
+  ManifestOut: 'manifest-out',
+};
+
+export { FIXTURE_KIND };

@@ -1,0 +1,93 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  CONTRACT_SCHEMAS,
+  type ContractName,
+  ContractValidationError,
+  validate,
+} from '../../src/index.js';
+import { getTestEvent, listTestEvents } from '../helpers/events.js';
+import { FIXTURE_KIND } from '../helpers/fixtures.js';
+
+/** The path each invalid fixture must be rejected at. */
+const EXPECTED_PATH: Record<string, string> = {
+  'fragment-input/invalid-empty-manifest-keys': 'manifest_keys',
+  'fragment-input/invalid-leading-slash-key': 'manifest_keys[1]',
+  'fragment-input/invalid-unknown-field': 'modelId',
+  'fragment-input/invalid-missing-model-id': 'model_id',
+  'fragment-input/invalid-invocation-type': 'model_invocation_type',
+  'job-result/invalid-status-failed': 'status',
+  'job-result/invalid-no-keys': 'keys',
+  'job-result/invalid-negative-count': 'record_counts.error',
+  'job-result/invalid-job-arn': 'job_arn',
+  'job-failure/invalid-empty-cause': 'cause',
+  'job-failure/invalid-unknown-error': 'error',
+  'create-job-payload/invalid-token-too-long': 'taskToken',
+  'create-job-payload/invalid-timeout-too-short': 'timeoutDurationInHours',
+  'create-job-payload/invalid-role-arn': 'roleArn',
+  'create-job-payload/invalid-input-uri': 'inputDataConfig.s3InputDataConfig.s3Uri',
+  'create-job-payload/invalid-tag-value': 'tags[0].value',
+  'job-state-change-event/invalid-detail-type': 'detail-type',
+  'job-state-change-event/invalid-missing-job-arn': 'detail.batchJobArn',
+  'input-record/invalid-model-input-string': 'modelInput',
+  'input-record/invalid-missing-model-input': 'modelInput',
+  'output-record/invalid-no-output-or-error': '(root)',
+  'output-record/invalid-missing-record-id': '(root)',
+  'manifest-out/invalid-negative-count': 'errorRecordCount',
+  'manifest-out/invalid-string-count': 'totalRecordCount',
+};
+
+const contracts = Object.keys(CONTRACT_SCHEMAS) as ContractName[];
+
+describe.each(contracts)('Schema: %s', (contract) => {
+  const schema = CONTRACT_SCHEMAS[contract];
+  const kind = FIXTURE_KIND[contract];
+  const valid = listTestEvents(kind, 'valid-');
+  const invalid = listTestEvents(kind, 'invalid-');
+
+  it('has valid and invalid fixtures', () => {
+    expect(valid.length).toBeGreaterThan(0);
+    expect(invalid.length).toBeGreaterThan(0);
+  });
+
+  it.each(valid)('parses %s', (variant) => {
+    // Prepare
+    const event = getTestEvent(kind, variant);
+    // Act
+    const parsed = validate(schema, event);
+    // Assess
+    expect(parsed).toEqual(event);
+  });
+
+  it.each(invalid)('rejects %s at the expected path', (variant) => {
+    // Prepare
+    const expectedPath = EXPECTED_PATH[`${kind}/${variant}`];
+    const event = getTestEvent(kind, variant);
+    // Act
+    let thrown: unknown;
+    try {
+      validate(schema, event);
+    } catch (error) {
+      thrown = error;
+    }
+    // Assess
+    expect(expectedPath).toBeDefined();
+    expect(thrown).toBeInstanceOf(ContractValidationError);
+    const error = thrown as ContractValidationError;
+    expect(error.contract).toBe(contract);
+    expect(error.issues.map((issue) => issue.path)).toContain(expectedPath);
+    expect(error.message).toContain(`Invalid ${contract}: `);
+    expect(error.message).toContain(`${expectedPath}: `);
+  });
+});
+
+describe('Schema: unknown fields', () => {
+  it('keeps fields AWS adds to an event', () => {
+    const event = getTestEvent<Record<string, unknown>>(
+      'job-state-change-event',
+      'valid-aws-cn-extra-fields',
+    );
+    const parsed = validate(CONTRACT_SCHEMAS.JobStateChangeEvent, event);
+    expect(parsed['replay-name']).toBe('replay-1');
+    expect(parsed.detail.processedRecordCount).toBe(200);
+  });
+});
