@@ -1,0 +1,56 @@
+/**
+ * Source of the worker thread that hosts one local Lambda function. It runs as an `eval` worker
+ * (CommonJS), imports the function's bundle once, and answers invoke messages. Results cross
+ * the thread boundary as JSON, as they cross the Lambda API.
+ */
+const LAMBDA_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+const { register } = require('node:module');
+// Like the Lambda Node.js runtime, provide the AWS SDK v3 to bundles that leave it out: an
+// @aws-sdk/* or @smithy/* import the bundle cannot resolve is resolved from this package.
+const hook = 'export async function resolve(specifier, context, next) {' +
+  ' try { return await next(specifier, context); } catch (error) {' +
+  ' if (error && error.code === "ERR_MODULE_NOT_FOUND" &&' +
+  ' (specifier.startsWith("@aws-sdk/") || specifier.startsWith("@smithy/")))' +
+  ' return next(specifier, { ...context, parentURL: ' + JSON.stringify(workerData.sdkParentUrl) + ' });' +
+  ' throw error; } }';
+register('data:text/javascript,' + encodeURIComponent(hook));
+let loaded;
+function load() {
+  loaded ??= import(pathToFileURL(workerData.file).href).then((module) => {
+    const fn = module[workerData.exportName] ?? module.default?.[workerData.exportName];
+    if (typeof fn !== 'function') {
+      const error = new Error(workerData.file + ' does not export a function named ' + workerData.exportName);
+      error.name = 'Runtime.HandlerNotFound';
+      throw error;
+    }
+    return fn;
+  });
+  return loaded;
+}
+parentPort.on('message', async (message) => {
+  const { id, event, context } = message;
+  try {
+    const handler = await load();
+    const deadline = Date.now() + context.timeoutMs;
+    const lambdaContext = {
+      ...context,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done() {}, succeed() {}, fail() {},
+    };
+    const result = await handler(event, lambdaContext);
+    parentPort.postMessage({ id, ok: true, result: result === undefined ? null : JSON.stringify(result) });
+  } catch (error) {
+    parentPort.postMessage({
+      id,
+      ok: false,
+      errorType: (error && error.name) || 'Error',
+      errorMessage: (error && error.message) || String(error),
+    });
+  }
+});
+`;
+
+export { LAMBDA_WORKER_SOURCE };

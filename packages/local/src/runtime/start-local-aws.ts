@@ -1,0 +1,164 @@
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CloudAssembly } from '../assembly/cloud-assembly.js';
+import {
+  type BedrockEmulator,
+  type BedrockEmulatorOptions,
+  startBedrockEmulator,
+} from '../bedrock/start-bedrock-emulator.js';
+import { type Clock, RealTimeClock } from '../clock.js';
+import { type S3Server, startS3Server } from '../s3/start-s3-server.js';
+import {
+  type StepFunctionsApi,
+  startStepFunctionsApi,
+} from '../stepfunctions/step-functions-api.js';
+import { TaskTokenRegistry } from '../stepfunctions/task-token-registry.js';
+import { LocalApp } from './local-app.js';
+
+/** Options of {@link startLocalAws}. */
+interface LocalAwsOptions {
+  /**
+   * The clock of everything: Bedrock job phases, task timeouts and heartbeats, retries, schedules.
+   * @default new RealTimeClock({ msPerVirtualHour: 1000 }) - one virtual hour per real second
+   */
+  readonly clock?: Clock;
+  /**
+   * Region of the local resources.
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * Account id of the local resources.
+   * @default '123456789012'
+   */
+  readonly accountId?: string;
+  /**
+   * Options of the Bedrock emulator (phase durations, quotas, models, faults, responder, seed).
+   * @default {} - the emulator's defaults
+   */
+  readonly bedrock?: Omit<BedrockEmulatorOptions, 'clock' | 's3Client' | 'region' | 'accountId'>;
+  /**
+   * Receives every line a local Lambda function prints.
+   * @default - lines are kept on each function (`app.functions.get(name).logs`) only
+   */
+  readonly onLambdaLog?: (functionName: string, line: string) => void;
+}
+
+/** The local AWS: S3, Bedrock and Step Functions on 127.0.0.1, and the apps loaded into it. */
+interface LocalAws {
+  readonly clock: Clock;
+  readonly region: string;
+  readonly accountId: string;
+  readonly s3: S3Server;
+  readonly bedrock: BedrockEmulator;
+  readonly stepFunctions: StepFunctionsApi;
+  /** Endpoints, region and credentials that point an unmodified AWS SDK here. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly apps: readonly LocalApp[];
+  /** An S3 client for the local S3. */
+  createS3Client(): S3Client;
+  /** A Bedrock client for the emulator. */
+  createBedrockClient(): BedrockClient;
+  /**
+   * Loads a synthesized app (a `cdk.out` folder): creates its buckets, prepares its functions,
+   * state machines and rules, and routes the emulator's events to its rules.
+   */
+  loadApp(assembly: string | CloudAssembly): Promise<LocalApp>;
+  /** Stops every app, server and timer; removes the S3 folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local AWS the embedded runtime needs: s3rver, the Bedrock batch emulator and the
+ * Step Functions callback API, all on 127.0.0.1 with free ports, sharing one clock.
+ *
+ * @example
+ * ```ts
+ * const local = await startLocalAws({ clock: new RealTimeClock({ msPerVirtualHour: 500 }) });
+ * try {
+ *   const app = await local.loadApp('cdk.out');
+ *   const result = await app.startExecution('Pipeline', input).result;
+ *   console.log(result.status, result.output);
+ * } finally {
+ *   await local.stop();
+ * }
+ * ```
+ */
+async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const clock = options.clock ?? new RealTimeClock({ msPerVirtualHour: 1000 });
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const registry = new TaskTokenRegistry();
+  const stoppers: Array<() => Promise<void>> = [];
+  const apps: LocalApp[] = [];
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    for (const app of apps) await app.stop();
+    for (const stopOne of stoppers.reverse()) await stopOne();
+  };
+  try {
+    const s3 = await startS3Server({ region });
+    stoppers.push(() => s3.stop());
+    const bedrock = await startBedrockEmulator({
+      ...options.bedrock,
+      clock,
+      region,
+      accountId,
+      s3Client: s3.createClient(),
+    });
+    stoppers.push(() => bedrock.stop());
+    const stepFunctions = await startStepFunctionsApi(registry);
+    stoppers.push(() => stepFunctions.stop());
+    bedrock.onEvent((event) => {
+      for (const app of apps) app.bus.put(event);
+    });
+    const env = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_BEDROCK: bedrock.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+      AWS_S3_FORCE_PATH_STYLE: 'true',
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const s3Client = s3.createClient();
+    return {
+      clock,
+      region,
+      accountId,
+      s3,
+      bedrock,
+      stepFunctions,
+      env,
+      apps,
+      createS3Client: () => s3.createClient(),
+      createBedrockClient: () => bedrock.createClient(),
+      loadApp: async (assembly) => {
+        const app = await LocalApp.load(assembly, {
+          clock,
+          registry,
+          s3Client,
+          region,
+          accountId,
+          functionEnvironment: env,
+          ...(options.onLambdaLog ? { onLambdaLog: options.onLambdaLog } : {}),
+        });
+        apps.push(app);
+        return app;
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export type { LocalAws, LocalAwsOptions };
+export { startLocalAws };

@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TaskTokenError } from '../errors.js';
+import type { TaskTokenRegistry } from './task-token-registry.js';
+
+/** A running Step Functions callback API. */
+interface StepFunctionsApi {
+  /** `http://127.0.0.1:<port>`: set it as `AWS_ENDPOINT_URL_SFN`. */
+  readonly endpoint: string;
+  /** Callbacks received, by operation. */
+  readonly calls: Readonly<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': crypto.randomUUID(),
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, status: number, type: string, message: string): void {
+  send(response, status, { __type: type, message }, type);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function stringField(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Starts the Step Functions task-callback API on 127.0.0.1: `SendTaskSuccess`,
+ * `SendTaskFailure` and `SendTaskHeartbeat` in the AWS JSON 1.0 protocol, so an unmodified
+ * `SFNClient` whose endpoint points here completes local callback tasks. Errors are the
+ * service's: `TaskDoesNotExist`, `TaskTimedOut`, `InvalidToken`, `InvalidOutput`.
+ *
+ * @example
+ * ```ts
+ * const api = await startStepFunctionsApi(registry);
+ * process.env.AWS_ENDPOINT_URL_SFN = api.endpoint;
+ * await new SFNClient({}).send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
+ * await api.stop();
+ * ```
+ */
+async function startStepFunctionsApi(
+  registry: TaskTokenRegistry,
+  options: { port?: number } = {},
+): Promise<StepFunctionsApi> {
+  const calls: Record<string, number> = {};
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith('AWSStepFunctions.')
+        ? target.slice('AWSStepFunctions.'.length)
+        : '';
+      if (request.method !== 'POST' || operation === '') {
+        sendError(
+          response,
+          400,
+          'UnknownOperationException',
+          `Unknown operation ${target || request.method}`,
+        );
+        return;
+      }
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
+      } catch {
+        sendError(response, 400, 'SerializationException', 'Request body is not JSON.');
+        return;
+      }
+      calls[operation] = (calls[operation] ?? 0) + 1;
+      const token = stringField(body, 'taskToken');
+      if (token === undefined || token.length === 0 || token.length > 2048) {
+        sendError(response, 400, 'ValidationException', 'taskToken must be 1 to 2048 characters.');
+        return;
+      }
+      try {
+        switch (operation) {
+          case 'SendTaskSuccess': {
+            const output = stringField(body, 'output');
+            if (output === undefined) {
+              sendError(response, 400, 'ValidationException', 'output is required.');
+              return;
+            }
+            try {
+              JSON.parse(output);
+            } catch {
+              sendError(
+                response,
+                400,
+                'InvalidOutput',
+                'Invalid State Machine Output: not valid JSON.',
+              );
+              return;
+            }
+            registry.succeed(token, output);
+            break;
+          }
+          case 'SendTaskFailure':
+            registry.fail(token, stringField(body, 'error'), stringField(body, 'cause'));
+            break;
+          case 'SendTaskHeartbeat':
+            registry.heartbeat(token);
+            break;
+          default:
+            sendError(
+              response,
+              400,
+              'UnknownOperationException',
+              `Operation ${operation} is not supported locally.`,
+            );
+            return;
+        }
+        send(response, 200, {});
+      } catch (error) {
+        if (error instanceof TaskTokenError) sendError(response, 400, error.code, error.message);
+        else sendError(response, 500, 'InternalServerError', (error as Error).message);
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type { StepFunctionsApi };
+export { startStepFunctionsApi };

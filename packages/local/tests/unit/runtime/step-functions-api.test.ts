@@ -1,0 +1,142 @@
+import {
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  type StepFunctionsApi,
+  startStepFunctionsApi,
+} from '../../../src/stepfunctions/step-functions-api.js';
+import { TaskTokenRegistry } from '../../../src/stepfunctions/task-token-registry.js';
+
+const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:sm:run-1';
+
+describe('Step Functions callback API (real SFNClient)', () => {
+  const registry = new TaskTokenRegistry();
+  let api: StepFunctionsApi;
+  let sfn: SFNClient;
+
+  beforeAll(async () => {
+    api = await startStepFunctionsApi(registry);
+    sfn = new SFNClient({
+      endpoint: api.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterAll(async () => {
+    sfn.destroy();
+    await api.stop();
+  });
+
+  function open(onHeartbeat: () => void = () => {}) {
+    return registry.open({ executionArn: EXECUTION, stateName: 'Task', onHeartbeat });
+  }
+
+  async function errorOf(promise: Promise<unknown>): Promise<Error> {
+    try {
+      await promise;
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected the call to fail');
+  }
+
+  it('binds to 127.0.0.1', () => {
+    expect(api.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('issues long, distinct tokens that fit Bedrock tag characters', () => {
+    const a = open();
+    const b = open();
+    expect(a.token).not.toBe(b.token);
+    expect(a.token.length).toBeGreaterThan(512);
+    expect(a.token.length).toBeLessThanOrEqual(2048);
+    expect(a.token).toMatch(/^[A-Za-z0-9+/=]+$/);
+    registry.close(a.token, 'done');
+    registry.close(b.token, 'done');
+  });
+
+  it('completes a task with SendTaskSuccess and its JSON output', async () => {
+    const { token, result } = open();
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"answer":42}' }));
+    await expect(result).resolves.toEqual({ answer: 42 });
+  });
+
+  it('fails a task with SendTaskFailure, keeping error and cause', async () => {
+    const { token, result } = open();
+    await sfn.send(
+      new SendTaskFailureCommand({ taskToken: token, error: 'Failed', cause: 'quota' }),
+    );
+    const failure = await errorOf(result);
+    expect(failure.name).toBe('Failed');
+    expect(failure.message).toBe('quota');
+  });
+
+  it('passes heartbeats to the waiting task', async () => {
+    let beats = 0;
+    const { token } = open(() => {
+      beats += 1;
+    });
+    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    expect(beats).toBe(2);
+    registry.close(token, 'done');
+  });
+
+  it('rejects a second answer with TaskDoesNotExist', async () => {
+    const { token, result } = open();
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+    await result;
+    const error = await errorOf(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    );
+    expect(error.name).toBe('TaskDoesNotExist');
+  });
+
+  it('rejects a timed-out token with TaskTimedOut', async () => {
+    const { token, result } = open();
+    registry.close(
+      token,
+      'timed-out',
+      Object.assign(new Error('late'), { name: 'States.Timeout' }),
+    );
+    await expect(result).rejects.toThrow('late');
+    const error = await errorOf(sfn.send(new SendTaskHeartbeatCommand({ taskToken: token })));
+    expect(error.name).toBe('TaskTimedOut');
+  });
+
+  it('rejects a token it never issued with InvalidToken', async () => {
+    const error = await errorOf(
+      sfn.send(new SendTaskHeartbeatCommand({ taskToken: 'AQnotatoken' })),
+    );
+    expect(error.name).toBe('InvalidToken');
+  });
+
+  it('rejects output that is not JSON with InvalidOutput and keeps the task waiting', async () => {
+    const { token, result } = open();
+    const error = await errorOf(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' })),
+    );
+    expect(error.name).toBe('InvalidOutput');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '"ok"' }));
+    await expect(result).resolves.toBe('ok');
+  });
+
+  it('closes every token of an ended execution', async () => {
+    const { token, result } = open();
+    registry.closeExecution(
+      EXECUTION,
+      Object.assign(new Error('aborted'), { name: 'Execution.Ended' }),
+    );
+    await expect(result).rejects.toThrow('aborted');
+    const error = await errorOf(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    );
+    expect(error.name).toBe('TaskDoesNotExist');
+  });
+});
