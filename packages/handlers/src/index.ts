@@ -1,0 +1,44 @@
+export type { JobArnParts, S3Location } from './arns.js';
+export { executionNameFromArn, parseJobArn, parseS3Uri } from './arns.js';
+export { deriveClientRequestToken } from './client-request-token.js';
+export type { AwsClients } from './clients.js';
+export { createAwsClients } from './clients.js';
+export type { HandlerConfig } from './config.js';
+export {
+  DEFAULT_RECONCILE_LOOKBACK_HOURS,
+  DEFAULT_RECONCILE_MAX_JOBS,
+  readHandlerConfig,
+} from './config.js';
+export type { CreateJobResult } from './create-job.js';
+export { createJob } from './create-job.js';
+export type {
+  DeliveryOutcome,
+  DeliveryResult,
+  JobDescription,
+  KnownJobState,
+} from './deliver-job.js';
+export { deliverJob } from './deliver-job.js';
+export {
+  AccessDeniedError,
+  BedrockBatchHandlerError,
+  BedrockValidationError,
+  ConfigurationError,
+  InvalidInputError,
+  QuotaExceededError,
+  ThrottledError,
+} from './errors.js';
+export type { HandlerDeps } from './handler-deps.js';
+export type { JobEventResult } from './job-event.js';
+export { handleJobEvent } from './job-event.js';
+export type { JobOutput } from './job-output.js';
+export { jobOutputFolder, readJobOutput } from './job-output.js';
+export { deliveredMarker, isOwnedBy, mergeJobTags, tagValue } from './job-tags.js';
+export type { ReconcileOptions, ReconcileSummary } from './reconcile.js';
+export { reconcile } from './reconcile.js';
+export {
+  isDeadTaskTokenError,
+  isNotFoundError,
+  mapBedrockError,
+  redactErrorMessage,
+  redactSecrets,
+} from './service-errors.js';

@@ -1,0 +1,217 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { BatchErrorName, type CreateJobPayload } from '@bedrock-batch/schema';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import 'aws-sdk-client-mock-jest';
+import { makeCreateJobHandler } from '../../src/handlers/create-job.js';
+import { handler as jobEventHandler, makeJobEventHandler } from '../../src/handlers/job-event.js';
+import { makeReconcileHandler } from '../../src/handlers/reconcile.js';
+import { lambdaContext } from '../helpers/context.js';
+import { getTestEvent, makeTaskToken } from '../helpers/events.js';
+import { createFakeAws, toJobDescription } from '../helpers/fake-bedrock.js';
+import { ownedJobTags } from '../helpers/job-tags.js';
+import { captureLogs, containsSecret } from '../helpers/log-capture.js';
+
+const fake = createFakeAws();
+const JOB_ARN = 'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefghijkl';
+let capture: ReturnType<typeof captureLogs> | undefined;
+
+function startCapture(env: Record<string, string> = {}) {
+  capture = captureLogs(env);
+  return capture;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+afterEach(() => {
+  capture?.restore();
+  capture = undefined;
+  fake.reset();
+});
+
+describe('Handler: create-job', () => {
+  it('logs the Lambda context, execution and job ARN, and never the task token', async () => {
+    // Prepare: even with event logging switched on by environment
+    const logs = startCapture({ POWERTOOLS_LOGGER_LOG_EVENT: 'true' });
+    const event = {
+      ...getTestEvent<CreateJobPayload>('create-job', 'valid'),
+      taskToken: makeTaskToken(2048),
+    };
+    const handler = makeCreateJobHandler({ clients: fake.clients, logger: logs.logger });
+
+    // Act
+    const result = await handler(event, lambdaContext);
+
+    // Assess
+    expect(result.replayed).toBe(false);
+    const created = logs.records().find((record) => record.message === 'Created Bedrock batch job');
+    expect(created).toMatchObject({
+      jobArn: result.jobArn,
+      executionArn: event.executionArn,
+      function_request_id: lambdaContext.awsRequestId,
+    });
+    expect(logs.records().every((record) => record.executionArn === event.executionArn)).toBe(true);
+    expect(containsSecret(logs.text(), event.taskToken)).toBe(false);
+  });
+
+  it('uses BEDROCK_BATCH_OWNER as the owner tag', async () => {
+    // Prepare
+    const logs = startCapture();
+    const handler = makeCreateJobHandler({
+      clients: fake.clients,
+      logger: logs.logger,
+      env: { BEDROCK_BATCH_OWNER: 'team-a' },
+    });
+
+    // Act
+    const { jobArn } = await handler(getTestEvent('create-job', 'valid'), lambdaContext);
+
+    // Assess
+    expect(fake.tagsOf(jobArn)).toContainEqual({
+      key: 'bedrock-batch:managed-by',
+      value: 'team-a',
+    });
+  });
+
+  it('throws BedrockBatch.InvalidInput for a bad payload and logs it without the token', async () => {
+    // Prepare
+    const logs = startCapture();
+    const event = getTestEvent<CreateJobPayload>('create-job', 'invalid');
+    const handler = makeCreateJobHandler({ clients: fake.clients, logger: logs.logger });
+
+    // Act
+    const error = await rejection(handler(event, lambdaContext));
+
+    // Assess
+    expect(error.name).toBe(BatchErrorName.InvalidInput);
+    const failure = logs.records().find((record) => record.message === 'Invocation failed');
+    expect(failure).toMatchObject({ errorName: BatchErrorName.InvalidInput, level: 'ERROR' });
+    expect(containsSecret(logs.text(), event.taskToken)).toBe(false);
+    expect(containsSecret(error.message, event.taskToken)).toBe(false);
+  });
+});
+
+describe('Handler: job-event', () => {
+  it('logs the job ARN and execution, never the token or record contents', async () => {
+    // Prepare
+    const logs = startCapture({ POWERTOOLS_LOGGER_LOG_EVENT: 'true' });
+    const token = makeTaskToken(2048, 'event');
+    fake.putJob(toJobDescription(getTestEvent('get-job', 'completed')), ownedJobTags(token));
+    fake.putObjects('my-batch-bucket', {
+      'output/abcdefghijkl/reviews-1.jsonl.out': JSON.stringify(
+        getTestEvent('output-record', 'success'),
+      ),
+      'output/abcdefghijkl/manifest.json.out': JSON.stringify(
+        getTestEvent('manifest-out', 'complete'),
+      ),
+    });
+    const handler = makeJobEventHandler({ clients: fake.clients, logger: logs.logger });
+
+    // Act
+    const result = await handler(getTestEvent('job-state-change', 'completed'), lambdaContext);
+
+    // Assess
+    expect(result.outcome).toBe('delivered');
+    expect(fake.sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+    const records = logs.records();
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((record) => record.jobArn === JOB_ARN)).toBe(true);
+    expect(records.find((record) => record.message === 'Delivered job result')).toMatchObject({
+      executionArn: expect.stringContaining(':execution:ReviewsBatch:'),
+      level: 'INFO',
+    });
+    expect(containsSecret(logs.text(), token)).toBe(false);
+    expect(logs.text()).not.toContain('SECRET-RECORD-CONTENT');
+  });
+
+  it('returns without error for an event that does not parse, logging a warning', async () => {
+    // Prepare
+    const logs = startCapture();
+    const handler = makeJobEventHandler({ clients: fake.clients, logger: logs.logger });
+
+    // Act
+    const result = await handler(
+      getTestEvent('job-state-change', 'not-a-job-event'),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(logs.records().some((record) => record.level === 'WARN')).toBe(true);
+  });
+
+  it('is exported ready to deploy as `handler`', async () => {
+    // Act
+    const result = await jobEventHandler(
+      getTestEvent('job-state-change', 'not-a-job-event'),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(result.outcome).toBe('ignored');
+    expect(fake.bedrockMock).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('Handler: reconcile', () => {
+  it('reads its window and bound from the environment and logs one summary line', async () => {
+    // Prepare
+    const logs = startCapture();
+    const token = makeTaskToken(2048, 'reconcile');
+    fake.putJob(
+      toJobDescription(getTestEvent('get-job', 'in-progress')),
+      ownedJobTags(token, 'team-b'),
+    );
+    const handler = makeReconcileHandler({
+      clients: fake.clients,
+      logger: logs.logger,
+      env: {
+        BEDROCK_BATCH_OWNER: 'team-b',
+        RECONCILE_LOOKBACK_HOURS: '24',
+        RECONCILE_MAX_JOBS: '10',
+      },
+    });
+
+    // Act
+    const summary = await handler(getTestEvent('scheduled-event', 'scheduled'), lambdaContext);
+
+    // Assess
+    expect(summary).toEqual({
+      jobsSeen: 1,
+      ours: 1,
+      heartbeats: 1,
+      deliveries: 0,
+      stops: 0,
+      errors: 0,
+    });
+    const lines = logs.records().filter((record) => record.message === 'Reconcile finished');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ summary, lookbackHours: 24, maxJobs: 10 });
+    expect(containsSecret(logs.text(), token)).toBe(false);
+  });
+
+  it('throws a ConfigurationError naming a bad environment value', async () => {
+    // Prepare
+    const logs = startCapture();
+    const handler = makeReconcileHandler({
+      clients: fake.clients,
+      logger: logs.logger,
+      env: { RECONCILE_MAX_JOBS: 'lots' },
+    });
+
+    // Act
+    const error = await rejection(handler({}, lambdaContext));
+
+    // Assess
+    expect(error.name).toBe('BedrockBatch.ConfigurationError');
+    expect(error.message).toBe(
+      'RECONCILE_MAX_JOBS: must be a positive whole number (received: "lots")',
+    );
+  });
+});
