@@ -1,0 +1,15 @@
+export { BedrockBatchSfn } from './bedrock-batch-sfn.js';
+export type {
+  BedrockBatchRetryOptions,
+  BedrockBatchSfnProps,
+  BedrockBatchVpcConfig,
+} from './bedrock-batch-sfn-props.js';
+export { HandlerLogLevel, ModelInvocationType } from './bedrock-batch-sfn-props.js';
+export {
+  BedrockBatchConstructError,
+  HandlerBundleNotFoundError,
+  InvalidPropError,
+} from './errors.js';
+export { handlerBundleDirectory } from './handler-code.js';
+export type { FragmentRegistration } from './shared-resources.js';
+export { BedrockBatchSharedResources } from './shared-resources.js';

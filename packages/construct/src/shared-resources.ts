@@ -1,0 +1,374 @@
+import {
+  BEDROCK_EVENT_SOURCE,
+  JOB_STATE_CHANGE_DETAIL_TYPE,
+  TERMINAL_JOB_STATUSES,
+} from '@bedrock-batch/schema';
+import {
+  Duration,
+  aws_events as events,
+  aws_iam as iam,
+  type aws_kms as kms,
+  Lazy,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  Names,
+  Stack,
+  type aws_s3 as s3,
+  Token,
+  aws_events_targets as targets,
+  Validations,
+} from 'aws-cdk-lib';
+import { Construct, type IConstruct } from 'constructs';
+import { modelArns, modelInvocationJobsArn } from './arns.js';
+import { HandlerLogLevel } from './bedrock-batch-sfn-props.js';
+import { BedrockBatchConstructError } from './errors.js';
+import { BUNDLE_HANDLER, type HandlerBundleName, handlerCode } from './handler-code.js';
+import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
+
+/** Construct id of the shared resources under the stack. */
+const SHARED_RESOURCES_ID = 'BedrockBatchSfnShared';
+/** Jobs one reconcile run looks at, at most. */
+const RECONCILE_MAX_JOBS = 500;
+/** How long a reconcile run may take. */
+const RECONCILE_FUNCTION_TIMEOUT = Duration.minutes(5);
+/** Extra look-back of the reconcile run beyond the longest job timeout. */
+const RECONCILE_LOOKBACK_MARGIN_HOURS = 24;
+/** Retention of the handlers' log groups. */
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+/** Most verbose first. */
+const LOG_LEVEL_ORDER: readonly HandlerLogLevel[] = [
+  HandlerLogLevel.DEBUG,
+  HandlerLogLevel.INFO,
+  HandlerLogLevel.WARN,
+  HandlerLogLevel.ERROR,
+  HandlerLogLevel.SILENT,
+];
+
+const REASON_JOBS =
+  'Batch job ids are assigned by Bedrock at creation; the resource is every model-invocation-job of this account and Region, the narrowest ARN the service allows.';
+const REASON_MODELS =
+  'The model or inference profile is chosen per execution (model_id in the fragment input); scoped to this account except foundation models, which have no account.';
+const REASON_TASK_TOKENS =
+  'states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat take a task token and support no resource-level permissions.';
+const REASON_LIST_JOBS = 'bedrock:ListModelInvocationJobs supports no resource-level permissions.';
+const REASON_OUTPUT =
+  'Job output keys contain the job id Bedrock assigns; scoped to the configured output prefix.';
+
+/** What a fragment registers with the shared resources of its stack. */
+interface FragmentRegistration {
+  /** Longest job timeout of the fragment, in hours. */
+  readonly timeoutHours: number;
+  /** The fragment's reconcile period, in minutes. */
+  readonly reconcileMinutes: number;
+  /** The log level the fragment asks for, when it asks for one. */
+  readonly logLevel: HandlerLogLevel | undefined;
+  /** The Bedrock service role the fragment's jobs run as. */
+  readonly bedrockRole: iam.IRole;
+  /** Where the fragment's jobs write their output. */
+  readonly outputBucket: s3.IBucket;
+  /** Key prefix of the output, ending with `/`. */
+  readonly outputPrefix: string;
+  /** KMS key of the output, when one is set (the prop or the bucket's). */
+  readonly outputKeys: readonly kms.IKey[];
+}
+
+/** One handler function with its role and inline policy. */
+interface HandlerParts {
+  readonly fn: lambda.Function;
+  readonly role: iam.Role;
+  readonly policy: iam.Policy;
+}
+
+/**
+ * The per-stack resources every `BedrockBatchSfn` of a stack shares: the create-job function,
+ * the job-event function with the EventBridge rule that feeds it, and the reconcile function
+ * with its schedule. Exactly one set exists per stack, found with `stack.node.tryFindChild`,
+ * so any number of fragments, stacks and apps can live in one process.
+ *
+ * @example
+ * ```ts
+ * const shared = BedrockBatchSharedResources.of(stack);
+ * shared.createJobFunction.addEnvironment('EXTRA', 'value');
+ * ```
+ */
+class BedrockBatchSharedResources extends Construct {
+  /**
+   * The shared resources of `scope`'s stack, created on first use.
+   *
+   * @param scope - any construct in the stack
+   * @throws BedrockBatchConstructError when the stack has another construct with the reserved id
+   */
+  public static of(scope: IConstruct): BedrockBatchSharedResources {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SHARED_RESOURCES_ID);
+    if (existing === undefined) return new BedrockBatchSharedResources(stack, SHARED_RESOURCES_ID);
+    if (existing instanceof BedrockBatchSharedResources) return existing;
+    throw new BedrockBatchConstructError(
+      `The construct id "${SHARED_RESOURCES_ID}" is reserved for BedrockBatchSfn's shared resources, but stack ${stack.node.path} already has another construct with it.`,
+    );
+  }
+
+  /** Creates a job for each Map item (the `lambda:invoke.waitForTaskToken` target). */
+  public readonly createJobFunction: lambda.Function;
+  /** Delivers a job's result when Bedrock reports a terminal status. */
+  public readonly jobEventFunction: lambda.Function;
+  /** Heartbeats running jobs, stops orphaned ones, delivers lost results. */
+  public readonly reconcileFunction: lambda.Function;
+  /** Rule matching Bedrock's terminal "Batch Inference Job State Change" events. */
+  public readonly jobStateRule: events.Rule;
+  /** Schedule of the reconcile function. */
+  public readonly reconcileRule: events.Rule;
+  /**
+   * The owner id every job of this stack is tagged with (`BEDROCK_BATCH_OWNER`), so two stacks
+   * never act on each other's jobs: the stack name, unique per account and Region.
+   */
+  public readonly owner: string;
+
+  private readonly registrations: FragmentRegistration[] = [];
+  private readonly createJob: HandlerParts;
+  private readonly jobEvent: HandlerParts;
+  private readonly reconcile: HandlerParts;
+
+  private constructor(scope: Stack, id: string) {
+    super(scope, id);
+    const stack = scope;
+    this.owner = ownerId(stack);
+
+    const logLevel = Lazy.string({ produce: () => this.effectiveLogLevel() });
+    const commonEnvironment = {
+      BEDROCK_BATCH_OWNER: this.owner,
+      POWERTOOLS_SERVICE_NAME: 'bedrock-batch',
+      POWERTOOLS_LOG_LEVEL: logLevel,
+    };
+
+    this.createJob = this.handler('CreateJob', 'create-job', {
+      description: 'BedrockBatchSfn: creates one Bedrock batch inference job per manifest.',
+      timeout: Duration.minutes(1),
+      environment: commonEnvironment,
+    });
+    this.jobEvent = this.handler('JobEvent', 'job-event', {
+      description: 'BedrockBatchSfn: delivers a finished job to its waiting task.',
+      timeout: Duration.minutes(1),
+      environment: commonEnvironment,
+    });
+    this.reconcile = this.handler('Reconcile', 'reconcile', {
+      description:
+        'BedrockBatchSfn: heartbeats running jobs, stops orphaned jobs, delivers lost results.',
+      timeout: RECONCILE_FUNCTION_TIMEOUT,
+      environment: {
+        ...commonEnvironment,
+        RECONCILE_LOOKBACK_HOURS: Lazy.string({
+          produce: () => String(this.lookbackHours()),
+        }),
+        RECONCILE_MAX_JOBS: String(RECONCILE_MAX_JOBS),
+      },
+    });
+    this.createJobFunction = this.createJob.fn;
+    this.jobEventFunction = this.jobEvent.fn;
+    this.reconcileFunction = this.reconcile.fn;
+
+    this.grantStaticPermissions(stack);
+
+    this.jobStateRule = new events.Rule(this, 'JobStateRule', {
+      description: 'BedrockBatchSfn: terminal Bedrock batch inference job state changes.',
+      eventPattern: {
+        source: [BEDROCK_EVENT_SOURCE],
+        detailType: [JOB_STATE_CHANGE_DETAIL_TYPE],
+        detail: { status: [...TERMINAL_JOB_STATUSES] },
+      },
+      targets: [
+        new targets.LambdaFunction(this.jobEventFunction, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+    this.reconcileRule = new events.Rule(this, 'ReconcileSchedule', {
+      description: 'BedrockBatchSfn: runs the reconcile function.',
+      schedule: events.Schedule.expression(
+        Lazy.string({ produce: () => rateExpression(this.reconcileMinutes()) }),
+      ),
+      targets: [new targets.LambdaFunction(this.reconcileFunction, { retryAttempts: 0 })],
+    });
+  }
+
+  /**
+   * Registers a fragment: its settings join the stack-wide ones (longest timeout, shortest
+   * reconcile period, most verbose log level) and the functions get the grants its jobs need
+   * (pass its Bedrock role, read its output location).
+   *
+   * @param registration - the fragment's settings and resources
+   */
+  public register(registration: FragmentRegistration): void {
+    this.registrations.push(registration);
+
+    const passRole = new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [registration.bedrockRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+    });
+    this.createJob.policy.addStatements(passRole);
+
+    const listOutput = new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [registration.outputBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${registration.outputPrefix}*`] } },
+    });
+    const readOutput = new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [registration.outputBucket.arnForObjects(`${registration.outputPrefix}*`)],
+    });
+    const decrypt =
+      registration.outputKeys.length > 0
+        ? new iam.PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: registration.outputKeys.map((key) => key.keyArn),
+          })
+        : undefined;
+    for (const parts of [this.createJob, this.jobEvent, this.reconcile]) {
+      parts.policy.addStatements(listOutput, readOutput);
+      acknowledgeWildcardResources(resourceOf(parts.policy), readOutput, REASON_OUTPUT);
+      if (decrypt !== undefined) parts.policy.addStatements(decrypt);
+    }
+  }
+
+  /** The reconcile period of the stack, in minutes: the shortest any fragment asks for. */
+  public reconcileMinutes(): number {
+    const periods = this.registrations.map((r) => r.reconcileMinutes);
+    return periods.length === 0 ? 5 : Math.min(...periods);
+  }
+
+  /** How far back (hours) the reconcile run looks for jobs: longest job timeout + 24 h. */
+  public lookbackHours(): number {
+    const timeouts = this.registrations.map((r) => r.timeoutHours);
+    const longest = timeouts.length === 0 ? 168 : Math.max(...timeouts);
+    return longest + RECONCILE_LOOKBACK_MARGIN_HOURS;
+  }
+
+  /** The handlers' log level: the most verbose any fragment asks for, else `INFO`. */
+  public effectiveLogLevel(): HandlerLogLevel {
+    const asked = this.registrations
+      .map((r) => r.logLevel)
+      .filter((level): level is HandlerLogLevel => level !== undefined);
+    if (asked.length === 0) return HandlerLogLevel.INFO;
+    return asked.reduce((a, b) =>
+      LOG_LEVEL_ORDER.indexOf(a) <= LOG_LEVEL_ORDER.indexOf(b) ? a : b,
+    );
+  }
+
+  private handler(
+    id: string,
+    bundle: HandlerBundleName,
+    options: {
+      description: string;
+      timeout: Duration;
+      environment: Record<string, string>;
+    },
+  ): HandlerParts {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: LOG_RETENTION });
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Role of the BedrockBatchSfn ${bundle} function.`,
+    });
+    const policy = new iam.Policy(this, `${id}Policy`, { roles: [role] });
+    policy.addStatements(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const fn = new lambda.Function(this, `${id}Function`, {
+      description: options.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      code: handlerCode(bundle),
+      handler: BUNDLE_HANDLER,
+      memorySize: 256,
+      timeout: options.timeout,
+      role,
+      logGroup,
+      environment: options.environment,
+    });
+    fn.node.addDependency(policy);
+    Validations.of(resourceOf(fn)).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'The prebuilt @bedrock-batch/handlers bundles target Node.js 22, the runtime they are built and tested for.',
+    });
+    return { fn, role, policy };
+  }
+
+  private grantStaticPermissions(stack: Stack): void {
+    const jobs = modelInvocationJobsArn(stack);
+    const readJob = new iam.PolicyStatement({
+      actions: [
+        'bedrock:GetModelInvocationJob',
+        'bedrock:ListTagsForResource',
+        'bedrock:TagResource',
+      ],
+      resources: [jobs],
+    });
+    const createJob = new iam.PolicyStatement({
+      actions: ['bedrock:CreateModelInvocationJob'],
+      resources: [jobs, ...modelArns(stack)],
+    });
+    const answerTask = new iam.PolicyStatement({
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      resources: ['*'],
+    });
+    const heartbeat = new iam.PolicyStatement({
+      actions: ['states:SendTaskHeartbeat'],
+      resources: ['*'],
+    });
+    const stopJob = new iam.PolicyStatement({
+      actions: ['bedrock:StopModelInvocationJob'],
+      resources: [jobs],
+    });
+    const listJobs = new iam.PolicyStatement({
+      actions: ['bedrock:ListModelInvocationJobs'],
+      resources: ['*'],
+    });
+
+    const add = (parts: HandlerParts, statement: iam.PolicyStatement, reason: string): void => {
+      parts.policy.addStatements(statement);
+      acknowledgeWildcardResources(resourceOf(parts.policy), statement, reason);
+    };
+    add(this.createJob, createJob, `${REASON_JOBS} ${REASON_MODELS}`);
+    add(this.createJob, readJob, REASON_JOBS);
+    add(this.createJob, answerTask, REASON_TASK_TOKENS);
+    add(this.jobEvent, readJob, REASON_JOBS);
+    add(this.jobEvent, answerTask, REASON_TASK_TOKENS);
+    add(this.reconcile, readJob, REASON_JOBS);
+    add(this.reconcile, stopJob, REASON_JOBS);
+    add(this.reconcile, answerTask, REASON_TASK_TOKENS);
+    add(this.reconcile, heartbeat, REASON_TASK_TOKENS);
+    add(this.reconcile, listJobs, REASON_LIST_JOBS);
+  }
+}
+
+/** The L1 resource of an L2 construct. */
+function resourceOf(construct: IConstruct): IConstruct {
+  const child = construct.node.defaultChild;
+  if (child === undefined) {
+    throw new BedrockBatchConstructError(`${construct.node.path} has no default child resource.`);
+  }
+  return child;
+}
+
+/** `rate(N minutes)` (singular for 1). */
+function rateExpression(minutes: number): string {
+  return `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
+}
+
+/**
+ * The stack's owner id: its name (letters, digits and hyphens, unique per account and
+ * Region), or its unique construct id when the name is a token (nested stacks).
+ */
+function ownerId(stack: Stack): string {
+  const name = stack.stackName;
+  const id = Token.isUnresolved(name) ? Names.uniqueId(stack) : name;
+  return id.slice(0, 256);
+}
+
+export type { FragmentRegistration };
+export { BedrockBatchSharedResources, SHARED_RESOURCES_ID };

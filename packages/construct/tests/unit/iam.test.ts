@@ -1,0 +1,337 @@
+import { describe, expect, it } from '@jest/globals';
+import { aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { addFragment, machineWith, newStack } from '../helpers/stacks.js';
+
+type Json = Record<string, unknown>;
+
+/** The statements of the inline policy whose logical id starts with `prefix`. */
+function statementsOf(template: Template, prefix: string): Json[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const entry = Object.entries(policies).find(([id]) => id.startsWith(prefix));
+  if (entry === undefined) throw new Error(`No policy ${prefix}*`);
+  return (entry[1].Properties as { PolicyDocument: { Statement: Json[] } }).PolicyDocument
+    .Statement;
+}
+
+function actionsOf(statements: Json[]): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+}
+
+const jobArn = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':bedrock:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':model-invocation-job/*',
+    ],
+  ],
+};
+
+describe('Construct: BedrockBatchSfn IAM', () => {
+  it('trusts Bedrock for this account batch jobs only', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch');
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'bedrock.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': jobArn },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the Bedrock role read the input, write under the output prefix and invoke models', () => {
+    // Prepare
+    const stack = newStack();
+    const input = new s3.Bucket(stack, 'In');
+    const output = new s3.Bucket(stack, 'Out');
+    addFragment(stack, 'Batch', {
+      bedrockBatchInputBucket: input,
+      bedrockBatchOutputBucket: output,
+      outputPrefix: 'jobs/',
+    });
+
+    // Act
+    const statements = statementsOf(Template.fromStack(stack), 'BatchBedrockBatchRolePolicy');
+
+    // Assess
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Sid: 'ReadInput',
+        Action: 's3:GetObject',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^In/), 'Arn'] }, '/*']],
+        },
+      }),
+      expect.objectContaining({ Sid: 'ListBuckets', Action: 's3:ListBucket' }),
+      expect.objectContaining({
+        Sid: 'WriteOutput',
+        Action: 's3:PutObject',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Out/), 'Arn'] }, '/jobs/*']],
+        },
+      }),
+      expect.objectContaining({ Sid: 'InvokeModels', Action: 'bedrock:InvokeModel' }),
+    ]);
+    const invoke = JSON.stringify(statements[3]?.Resource);
+    for (const kind of [
+      'foundation-model/*',
+      'inference-profile/*',
+      'application-inference-profile/*',
+    ]) {
+      expect(invoke).toContain(kind);
+    }
+  });
+
+  it('replaces the default model permissions with bedrockBatchPolicy, on the Bedrock role only', () => {
+    // Prepare
+    const stack = newStack();
+    const policy = new iam.ManagedPolicy(stack, 'Models', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['bedrock:InvokeModel'],
+          resources: ['arn:aws:bedrock:*::foundation-model/x'],
+        }),
+      ],
+    });
+    addFragment(stack, 'Batch', { bedrockBatchPolicy: policy });
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const roles = template.findResources('AWS::IAM::Role');
+    for (const [id, role] of Object.entries(roles)) {
+      const managed = (role.Properties as Json).ManagedPolicyArns;
+      if (id.startsWith('BatchBedrockBatchRole'))
+        expect(managed).toEqual([{ Ref: expect.stringMatching(/^Models/) }]);
+      else expect(managed).toBeUndefined();
+    }
+    const sids = statementsOf(template, 'BatchBedrockBatchRolePolicy').map((s) => s.Sid);
+    expect(sids).not.toContain('InvokeModels');
+  });
+
+  it('lets create-job create and tag jobs, and pass only the Bedrock role to Bedrock', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch');
+
+    // Act
+    const statements = statementsOf(
+      Template.fromStack(stack),
+      'BedrockBatchSfnSharedCreateJobPolicy',
+    );
+
+    // Assess
+    expect(actionsOf(statements)).toEqual([
+      'bedrock:CreateModelInvocationJob',
+      'bedrock:GetModelInvocationJob',
+      'bedrock:ListTagsForResource',
+      'bedrock:TagResource',
+      'iam:PassRole',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetObject',
+      's3:ListBucket',
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+    ]);
+    expect(statements).toContainEqual({
+      Action: 'iam:PassRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BatchBedrockBatchRole/), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+    });
+    expect(statements).toContainEqual({
+      Action: [
+        'bedrock:GetModelInvocationJob',
+        'bedrock:ListTagsForResource',
+        'bedrock:TagResource',
+      ],
+      Effect: 'Allow',
+      Resource: jobArn,
+    });
+    expect(statements).toContainEqual({
+      Action: 's3:ListBucket',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BatchBucket/), 'Arn'] },
+      Condition: { StringLike: { 's3:prefix': ['bedrock-batch/output/*'] } },
+    });
+  });
+
+  it('gives job-event and reconcile only the calls they make', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch');
+
+    // Act
+    const template = Template.fromStack(stack);
+    const jobEvent = actionsOf(statementsOf(template, 'BedrockBatchSfnSharedJobEventPolicy'));
+    const reconcile = actionsOf(statementsOf(template, 'BedrockBatchSfnSharedReconcilePolicy'));
+
+    // Assess
+    const common = [
+      'bedrock:GetModelInvocationJob',
+      'bedrock:ListTagsForResource',
+      'bedrock:TagResource',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetObject',
+      's3:ListBucket',
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+    ];
+    expect(jobEvent).toEqual(common);
+    expect(reconcile).toEqual(
+      [
+        ...common,
+        'bedrock:ListModelInvocationJobs',
+        'bedrock:StopModelInvocationJob',
+        'states:SendTaskHeartbeat',
+      ].sort(),
+    );
+  });
+
+  it('attaches no managed policy to any Lambda role', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch');
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    template.resourcePropertiesCountIs(
+      'AWS::IAM::Role',
+      {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        }),
+        ManagedPolicyArns: Match.anyValue(),
+      },
+      0,
+    );
+  });
+
+  it('grants the KMS key to the Bedrock role (encrypt) and to the handlers (decrypt)', () => {
+    // Prepare
+    const stack = newStack();
+    const key = new kms.Key(stack, 'OutputKey', { enableKeyRotation: true });
+    addFragment(stack, 'Batch', { encryptionKey: key });
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const keyArn = { 'Fn::GetAtt': [expect.stringMatching(/^OutputKey/), 'Arn'] };
+    expect(statementsOf(template, 'BatchBedrockBatchRolePolicy')).toContainEqual({
+      Sid: 'EncryptOutput',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Effect: 'Allow',
+      Resource: keyArn,
+    });
+    for (const fn of ['CreateJob', 'JobEvent', 'Reconcile']) {
+      expect(statementsOf(template, `BedrockBatchSfnShared${fn}Policy`)).toContainEqual({
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: keyArn,
+      });
+    }
+  });
+
+  it('scopes the VPC permissions of the Bedrock role to the given subnets and groups', () => {
+    // Prepare
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    const group = new ec2.SecurityGroup(stack, 'Group', { vpc });
+    addFragment(stack, 'Batch', {
+      vpcConfig: { subnets: vpc.isolatedSubnets, securityGroups: [group] },
+    });
+
+    // Act
+    const statements = statementsOf(Template.fromStack(stack), 'BatchBedrockBatchRolePolicy');
+
+    // Assess
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(JSON.stringify(bySid.UseSubnetsAndGroups?.Resource)).toContain(':subnet/');
+    expect(JSON.stringify(bySid.UseSubnetsAndGroups?.Resource)).toContain(':security-group/');
+    expect(bySid.CreateJobInterfaces?.Condition).toEqual({
+      StringEquals: { 'aws:RequestTag/BedrockManaged': 'true' },
+    });
+    expect(bySid.ManageJobInterfaces?.Condition).toMatchObject({
+      StringEquals: { 'ec2:ResourceTag/BedrockManaged': 'true' },
+    });
+  });
+
+  it('lets the state machine invoke the create-job function ARN, without a version wildcard', () => {
+    // Prepare
+    const stack = newStack();
+    machineWith(stack, [addFragment(stack, 'Batch')]);
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const statements = statementsOf(template, 'StateMachineRoleDefaultPolicy');
+    expect(statements).toContainEqual({
+      Action: 'lambda:InvokeFunction',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::GetAtt': [expect.stringMatching(/^BedrockBatchSfnSharedCreateJobFunction/), 'Arn'],
+      },
+    });
+  });
+
+  it('uses the partition pseudo parameter in every ARN it writes', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch');
+
+    // Act
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+
+    // Assess
+    expect(policies).not.toContain('arn:aws:');
+    expect(policies).toContain('"Ref":"AWS::Partition"');
+  });
+
+  it('adds the S3 statements to a role the user brings, and creates no Bedrock role', () => {
+    // Prepare
+    const stack = newStack();
+    const role = new iam.Role(stack, 'MyBedrockRole', {
+      assumedBy: new iam.ServicePrincipal('bedrock.amazonaws.com'),
+    });
+
+    // Act
+    const fragment = addFragment(stack, 'Batch', { bedrockBatchRole: role });
+    const template = Template.fromStack(stack);
+
+    // Assess
+    expect(fragment.bedrockBatchRole).toBe(role);
+    template.resourceCountIs('AWS::IAM::Role', 4);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('^BatchBedrockBatchRolePolicy'),
+      Roles: [{ Ref: Match.stringLikeRegexp('^MyBedrockRole') }],
+    });
+  });
+});
