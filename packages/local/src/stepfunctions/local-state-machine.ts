@@ -314,7 +314,8 @@ class LocalStateMachine {
 
   private async invoke(fn: LocalFunction, payload: unknown): Promise<unknown> {
     try {
-      return await fn.invoke(payload);
+      // Tracked: a manual clock moves on only once the function's work has settled.
+      return await this.options.clock.track(fn.invoke(payload));
     } catch (error) {
       if (error instanceof LambdaInvocationError) throw named(error.errorType, error.errorMessage);
       throw error;

@@ -141,28 +141,38 @@ describe('Class: LocalStateMachine', () => {
     expect(result.history.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
   });
 
-  it('times a task out on the clock with States.Timeout', async () => {
-    const fn = fakeFunction(() => new Promise(() => undefined));
-    const { sm, clock } = machine(invokeTask({ TimeoutSeconds: 30 }), fn);
+  const waitTask = (extra: Record<string, unknown> = {}) => ({
+    StartAt: 'Wait',
+    States: {
+      Wait: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: 'fn', Payload: { 'token.$': '$$.Task.Token' } },
+        End: true,
+        ...extra,
+      },
+    },
+  });
+
+  it('times a callback task out on the clock with States.Timeout', async () => {
+    const fn = fakeFunction(() => null);
+    const { sm, clock, registry } = machine(waitTask({ TimeoutSeconds: 30 }), fn);
     const execution = sm.startExecution({});
     await until(() => fn.calls.length === 1);
-    await clock.advance(30_000);
-    await expect(execution.result).resolves.toMatchObject({
-      status: 'FAILED',
-      error: 'States.Timeout',
-    });
+    await clock.advance(29_999);
+    expect(execution.running).toBe(true);
+    await clock.advance(1);
+    await expect(execution.result).resolves.toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(registry.size).toBe(0);
   });
 
   it('times the execution out on the clock', async () => {
-    const fn = fakeFunction(() => new Promise(() => undefined));
-    const { sm, clock } = machine({ ...invokeTask(), TimeoutSeconds: 60 }, fn);
+    const fn = fakeFunction(() => null);
+    const { sm, clock } = machine({ ...waitTask(), TimeoutSeconds: 60 }, fn);
     const execution = sm.startExecution({});
     await until(() => fn.calls.length === 1);
     await clock.advance(60_000);
-    await expect(execution.result).resolves.toMatchObject({
-      status: 'TIMED_OUT',
-      error: 'States.Timeout',
-    });
+    await expect(execution.result).resolves.toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
   });
 
   it('kills the tokens of an aborted execution', async () => {
