@@ -1,0 +1,96 @@
+import type { BatchInputRecord } from '@bedrock-batch/schema';
+
+/** The sentiment a generated review was written with (the "ground truth" of the sample). */
+type Sentiment = 'positive' | 'negative' | 'neutral';
+
+const PRODUCTS = [
+  'blender',
+  'kettle',
+  'desk lamp',
+  'backpack',
+  'headphones',
+  'coffee grinder',
+  'yoga mat',
+  'phone case',
+];
+const OPENINGS: Record<Sentiment, readonly string[]> = {
+  positive: ['Love this', 'Great', 'Excellent', 'Really happy with this'],
+  negative: ['Terrible', 'Disappointed with this', 'Poor quality', 'Would not buy this'],
+  neutral: ['Okay', 'An average', 'A decent enough', 'It is a'],
+};
+const DETAILS: Record<Sentiment, readonly string[]> = {
+  positive: [
+    'works perfectly every day',
+    'arrived early and well packed',
+    'worth every penny',
+    'exceeded my expectations',
+  ],
+  negative: [
+    'stopped working after a week',
+    'arrived broken',
+    'feels cheap and flimsy',
+    'customer service never answered',
+  ],
+  neutral: ['does what it says', 'nothing special', 'fine for the price', 'about what I expected'],
+};
+const SENTIMENTS: readonly Sentiment[] = ['positive', 'negative', 'neutral'];
+
+/** A small seeded generator (mulberry32), so every run writes the same sample. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function pick<T>(items: readonly T[], next: () => number): T {
+  return items[Math.floor(next() * items.length)] as T;
+}
+
+/** The prompt each record sends to the model. */
+function classificationPrompt(review: string): string {
+  return `Classify the sentiment of this product review as positive, negative or neutral. Answer with one word.\n\nReview: ${review}`;
+}
+
+/**
+ * Generates `count` product-review records for a Claude messages model, deterministic for a
+ * given `manifest` number; returns the JSONL records and the sentiment each was written with.
+ *
+ * @example
+ * ```ts
+ * const { records } = generateReviewRecords(1, 1000);
+ * const body = records.map((r) => JSON.stringify(r)).join('\n');
+ * ```
+ */
+function generateReviewRecords(
+  manifest: number,
+  count: number,
+): { records: BatchInputRecord[]; expected: Map<string, Sentiment> } {
+  const next = random(manifest * 7919 + 17);
+  const records: BatchInputRecord[] = [];
+  const expected = new Map<string, Sentiment>();
+  for (let i = 0; i < count; i += 1) {
+    const sentiment = pick(SENTIMENTS, next);
+    const review = `${pick(OPENINGS[sentiment], next)} ${pick(PRODUCTS, next)}, ${pick(DETAILS[sentiment], next)}.`;
+    const recordId = `M${manifest}R${String(i + 1).padStart(5, '0')}`;
+    expected.set(recordId, sentiment);
+    records.push({
+      recordId,
+      modelInput: {
+        anthropic_version: 'bedrock-2023-05-31',
+        max_tokens: 5,
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: classificationPrompt(review) }] },
+        ],
+      },
+    });
+  }
+  return { records, expected };
+}
+
+export type { Sentiment };
+export { classificationPrompt, generateReviewRecords };

@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ReviewsStack } from '../../src/apps/reviews-stack.js';
+import { addSeedPattern } from '../../src/apps/seed-pattern.js';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+describe('Apps: the seed pattern and the reviews pipeline', () => {
+  it("synthesizes the seed's code against our construct", () => {
+    const stack = new Stack(new App(), 'Seed');
+    addSeedPattern(stack);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+  });
+
+  it('synthesizes the seed app with the cdk CLI into cdk.out, with no Docker', () => {
+    const out = mkdtempSync(join(tmpdir(), 'seed-synth-'));
+    try {
+      execFileSync(
+        join(packageDir, 'node_modules', '.bin', 'cdk'),
+        ['synth', '--app', 'tsx src/apps/seed-app.ts', '--output', out, '-q'],
+        {
+          cwd: packageDir,
+          env: {
+            ...process.env,
+            PATH: `${dirname(process.execPath)}:${join(packageDir, 'node_modules', '.bin')}:${process.env.PATH}`,
+            CDK_DISABLE_VERSION_CHECK: 'true',
+            DOCKER_HOST: 'unix:///nonexistent.sock',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      expect(existsSync(join(out, 'BedrockBatchSeed.template.json'))).toBe(true);
+      const template = JSON.parse(
+        readFileSync(join(out, 'BedrockBatchSeed.template.json'), 'utf8'),
+      );
+      const types = Object.values(template.Resources as Record<string, { Type: string }>).map(
+        (r) => r.Type,
+      );
+      expect(types).toContain('AWS::StepFunctions::StateMachine');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('routes every failure of the reviews pipeline to ReviewsFailed', () => {
+    const stack = new ReviewsStack(new App(), 'Reviews');
+    const definition = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(definition).toContain('ReviewsFailed');
+    const catches = definition.match(/\\"Next\\":\\"ReviewsFailed\\"/g) ?? [];
+    // the fragment's Map, its input-rejection Parallel, and SummarizeResults
+    expect(catches.length).toBe(3);
+  });
+});
