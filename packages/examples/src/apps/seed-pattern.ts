@@ -55,6 +55,7 @@ function addSeedPattern(stack: Stack): sfn.StateMachine {
 
   const chain = inputState.next(bedrockBatchSfnFragment).next(outputState);
 
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the seed's code, kept as the upstream README has it
   bedrockBatchSfnFragment.endStates.map((endState) => {
     if (endState instanceof sfn.TaskStateBase) {
       endState.addCatch(failState);
