@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelIdSchema, ModelInvocationTypeSchema, S3KeySchema } from './primitives.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The error names a fragment failure carries, as Step Functions `Error` (what a `Catch` or

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CountSchema, JobArnSchema, S3BucketNameSchema, S3KeySchema } from './primitives.js';
 
 /** Record counters of a finished job (from the job description or `manifest.json.out`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The `detail-type` Bedrock gives batch job events. */
 const JOB_STATE_CHANGE_DETAIL_TYPE = 'Batch Inference Job State Change';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every status of a Bedrock batch inference job, as `GetModelInvocationJob` returns it.

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ContractValidationError, type ValidationIssue } from './errors.js';
 
 const MAX_RECEIVED_LENGTH = 80;
