@@ -49,7 +49,8 @@ function visitStates(
 }
 
 /**
- * Takes time and retries out of a definition's Task states so the local runtime can run them on
+ * Normalizes `ResultPath: "$"` away (the interpreter mishandles it), and takes time and retries
+ * out of a definition's Task states so the local runtime can run them on
  * its own clock: the interpreter (aws-local-stepfunctions) would use real time, ignores
  * `HeartbeatSeconds`, and times a Task out after 60 s when `TimeoutSeconds` is absent. Returns
  * the definition to give the interpreter and each Task's policy; the top-level `TimeoutSeconds`
@@ -70,6 +71,12 @@ function prepareDefinition(original: Definition): {
   const definition = JSON.parse(JSON.stringify(original)) as Definition;
   const tasks = new Map<string, TaskPolicy>();
   visitStates(definition, (stateName, state) => {
+    // `ResultPath: "$"` (replace the input) is the default; the interpreter would write the
+    // result under a key named "$" instead, so leave the default to it.
+    if (state.ResultPath === '$') delete state.ResultPath;
+    for (const catcher of (state.Catch as Array<Record<string, unknown>> | undefined) ?? []) {
+      if (catcher.ResultPath === '$') delete catcher.ResultPath;
+    }
     if (state.Type !== 'Task') return;
     tasks.set(stateName, {
       stateName,

@@ -56,6 +56,42 @@ describe('Function: prepareDefinition', () => {
     });
   });
 
+  it('drops ResultPath "$" (the default) from states and catchers, keeping other paths', () => {
+    const { definition: prepared } = prepareDefinition({
+      StartAt: 'P',
+      States: {
+        P: {
+          Type: 'Pass',
+          ResultPath: '$',
+          Next: 'M',
+        },
+        M: {
+          Type: 'Map',
+          ResultPath: '$.results',
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'F' }],
+          ItemProcessor: {
+            StartAt: 'I',
+            States: { I: { Type: 'Pass', ResultPath: '$', End: true } },
+          },
+          End: true,
+        },
+        F: { Type: 'Fail' },
+      },
+    });
+    const states = prepared.States as Record<string, Record<string, unknown>>;
+    expect(states.P).not.toHaveProperty('ResultPath');
+    expect(states.M?.ResultPath).toBe('$.results');
+    const catcher = (states.M?.Catch as Array<Record<string, unknown>> | undefined)?.[0];
+    expect(catcher).toBeDefined();
+    expect(catcher).not.toHaveProperty('ResultPath');
+    const processor = states.M?.ItemProcessor as
+      | { States: Record<string, Record<string, unknown>> }
+      | undefined;
+    const inner = processor?.States.I;
+    expect(inner).toBeDefined();
+    expect(inner).not.toHaveProperty('ResultPath');
+  });
+
   it('does not change the definition it was given', () => {
     const copy = structuredClone(definition);
     prepareDefinition(definition);
