@@ -24,6 +24,15 @@ function modelArns(stack: Stack): string[] {
   ];
 }
 
+/**
+ * Every Step Functions execution of the deployment's account and Region. The fragment cannot
+ * know the state machine (the user builds it around the fragment, possibly in another stack),
+ * so the state machine name is a wildcard too.
+ */
+function stateMachineExecutionsArn(): string {
+  return `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:*:*`;
+}
+
 /** Network interfaces of the stack's account and Region. */
 function networkInterfacesArn(stack: Stack): string {
   return `arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:network-interface/*`;
@@ -39,4 +48,11 @@ function securityGroupArn(stack: Stack, securityGroupId: string): string {
   return `arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:security-group/${securityGroupId}`;
 }
 
-export { modelArns, modelInvocationJobsArn, networkInterfacesArn, securityGroupArn, subnetArn };
+export {
+  modelArns,
+  modelInvocationJobsArn,
+  networkInterfacesArn,
+  securityGroupArn,
+  stateMachineExecutionsArn,
+  subnetArn,
+};

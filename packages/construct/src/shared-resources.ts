@@ -19,7 +19,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
-import { modelArns, modelInvocationJobsArn } from './arns.js';
+import { modelArns, modelInvocationJobsArn, stateMachineExecutionsArn } from './arns.js';
 import { HandlerLogLevel } from './bedrock-batch-sfn-props.js';
 import { BedrockBatchConstructError } from './errors.js';
 import { BUNDLE_HANDLER, type HandlerBundleName, handlerCode } from './handler-code.js';
@@ -51,6 +51,8 @@ const REASON_MODELS =
 const REASON_TASK_TOKENS =
   'states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat take a task token and support no resource-level permissions.';
 const REASON_LIST_JOBS = 'bedrock:ListModelInvocationJobs supports no resource-level permissions.';
+const REASON_EXECUTIONS =
+  'Reconcile reads the execution named by a job tag (states:DescribeExecution, read-only) before it stops the job; the fragment cannot know the state machine it runs in, so any execution of this account and Region.';
 const REASON_OUTPUT =
   'Job output keys contain the job id Bedrock assigns; scoped to the configured output prefix.';
 
@@ -328,6 +330,10 @@ class BedrockBatchSharedResources extends Construct {
       actions: ['bedrock:ListModelInvocationJobs'],
       resources: ['*'],
     });
+    const describeExecution = new iam.PolicyStatement({
+      actions: ['states:DescribeExecution'],
+      resources: [stateMachineExecutionsArn()],
+    });
 
     const add = (parts: HandlerParts, statement: iam.PolicyStatement, reason: string): void => {
       parts.policy.addStatements(statement);
@@ -343,6 +349,7 @@ class BedrockBatchSharedResources extends Construct {
     add(this.reconcile, answerTask, REASON_TASK_TOKENS);
     add(this.reconcile, heartbeat, REASON_TASK_TOKENS);
     add(this.reconcile, listJobs, REASON_LIST_JOBS);
+    add(this.reconcile, describeExecution, REASON_EXECUTIONS);
   }
 }
 

@@ -27,6 +27,12 @@ export {
   QuotaExceededError,
   ThrottledError,
 } from './errors.js';
+export type { ExecutionState } from './execution-state.js';
+export {
+  describeExecutionState,
+  EXECUTION_DOES_NOT_EXIST,
+  isLiveExecutionState,
+} from './execution-state.js';
 export type { HandlerDeps } from './handler-deps.js';
 export type { JobEventResult } from './job-event.js';
 export { handleJobEvent } from './job-event.js';

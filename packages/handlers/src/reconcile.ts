@@ -14,6 +14,7 @@ import {
 } from '@bedrock-batch/schema';
 import { DEFAULT_RECONCILE_LOOKBACK_HOURS, DEFAULT_RECONCILE_MAX_JOBS } from './config.js';
 import { deliverJob } from './deliver-job.js';
+import { describeExecutionState, isLiveExecutionState } from './execution-state.js';
 import { defaultLogger, type HandlerDeps } from './handler-deps.js';
 import { isOwnedBy, tagValue } from './job-tags.js';
 import { isDeadTaskTokenError, redactErrorMessage } from './service-errors.js';
@@ -49,6 +50,11 @@ interface ReconcileSummary {
   readonly deliveries: number;
   /** Jobs stopped because no task waited for them any more. */
   readonly stops: number;
+  /**
+   * Jobs whose task token no longer waits while their execution still runs: left alone this
+   * run, because a retried create-job task re-tags the job with its new token and claims it.
+   */
+  readonly waiting: number;
   /** Jobs whose handling failed (each logged; the others went on). */
   readonly errors: number;
 }
@@ -96,11 +102,30 @@ async function reconcileJob(
       logger.info('No task waits for this job; it is already stopping', { ...log, reason });
       return;
     }
+    // A failed create-job attempt is retried with a NEW token, and the retry re-tags this job:
+    // while the execution runs, the dead token may just be the previous attempt's.
+    let executionStatus: string | undefined;
+    if (log.executionArn !== undefined && log.executionArn !== '') {
+      executionStatus = await describeExecutionState(sfn, log.executionArn);
+      if (isLiveExecutionState(executionStatus)) {
+        counter.waiting += 1;
+        logger.info(
+          'No task waits for this job, but its execution still runs (a retried task may claim it); leaving it alone',
+          { ...log, jobStatus: status, reason, executionStatus },
+        );
+        return;
+      }
+    }
     await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn }));
     counter.stops += 1;
     logger.warn(
       'Stopped a job no task waits for (its execution was aborted, failed or timed out)',
-      { ...log, jobStatus: status, reason },
+      {
+        ...log,
+        jobStatus: status,
+        reason,
+        ...(executionStatus === undefined ? {} : { executionStatus }),
+      },
     );
   }
 }
@@ -111,12 +136,17 @@ async function reconcileJob(
  * lists them):
  *
  * - in flight: sends a task heartbeat; when Step Functions answers that the task no longer
- *   exists, timed out or has an invalid token (aborted, failed or timed-out execution), stops
- *   the job with StopModelInvocationJob so no orphan keeps billing;
+ *   exists, timed out or has an invalid token, it asks for the job's execution
+ *   (`DescribeExecution` on the execution-ARN tag). An execution that ended (or that Step
+ *   Functions does not know) waits for nothing: the job is stopped with StopModelInvocationJob
+ *   so no orphan keeps billing. An execution still `RUNNING` (or `PENDING_REDRIVE`) may be
+ *   retrying the create-job task, which re-tags the job with a new token: the job is left alone
+ *   and counted as `waiting`. A job without the tag is stopped as before;
  * - finished but never delivered (lost event, failed job-event run): delivers its result through
  *   the same code path as the job-event handler.
  *
- * Idempotent; one job's error is logged and counted, and the others go on. Ends with one
+ * Idempotent; one job's error is logged and counted, and the others go on (a failed
+ * `DescribeExecution` is such an error: that job is not stopped this run). Ends with one
  * summary log line and returns the summary.
  *
  * @param options - clients, owner, logger, window and bound
@@ -143,6 +173,7 @@ async function reconcile(options: ReconcileOptions): Promise<ReconcileSummary> {
     heartbeats: 0,
     deliveries: 0,
     stops: 0,
+    waiting: 0,
     errors: 0,
   };
   const submitTimeAfter = new Date(now.getTime() - lookbackHours * 3_600_000);

@@ -96,6 +96,11 @@ export type {
   LocalStateMachineOptions,
 } from './stepfunctions/local-state-machine.js';
 export { LocalExecution, LocalStateMachine } from './stepfunctions/local-state-machine.js';
-export type { StepFunctionsApi } from './stepfunctions/step-functions-api.js';
+export type {
+  ExecutionDescription,
+  ExecutionLookup,
+  StepFunctionsApi,
+  StepFunctionsApiOptions,
+} from './stepfunctions/step-functions-api.js';
 export { startStepFunctionsApi } from './stepfunctions/step-functions-api.js';
 export { TaskTokenRegistry } from './stepfunctions/task-token-registry.js';

@@ -139,6 +139,29 @@ describe('Construct: BedrockBatchSfn with cdk-nag AwsSolutions', () => {
     }
   });
 
+  it('acknowledges the execution wildcard of reconcile on its policy only, with its reason', () => {
+    // Prepare
+    const { app, stack } = compliantApp(() => ({}));
+    app.synth();
+    const id =
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:*:*]';
+
+    // Act
+    const found = acknowledgements(stack).flatMap((a) =>
+      Object.entries(a.entries)
+        .filter(([key]) => key.endsWith(id))
+        .map(([, reason]) => ({ path: a.path, reason })),
+    );
+
+    // Assess
+    expect(found).toEqual([
+      {
+        path: 'NagStack/BedrockBatchSfnShared/ReconcilePolicy/Resource',
+        reason: expect.stringContaining('states:DescribeExecution'),
+      },
+    ]);
+  });
+
   it('fails synthesis when a finding is not acknowledged', () => {
     // Prepare
     const app = new App();

@@ -1,8 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { HandlerBundleNotFoundError, handlerBundleDirectory } from '../../src/index.js';
+import { addFragment, newStack } from '../helpers/stacks.js';
 
 describe('Function: handlerBundleDirectory', () => {
   let packageDirectory: string;
@@ -49,5 +52,49 @@ describe('Function: handlerBundleDirectory', () => {
     // Assess
     for (const folder of folders)
       expect(folder).toMatch(/handlers[\\/]dist[\\/]lambda[\\/][a-z-]+$/);
+  });
+});
+
+describe('Construct: handler assets', () => {
+  let outdir: string;
+
+  beforeEach(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'assets-'));
+  });
+
+  afterEach(() => {
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it('deploys the three bundles without their source maps', () => {
+    // Prepare: the built bundles do carry source maps, so the exclusion is what removes them
+    const sources = (['create-job', 'job-event', 'reconcile'] as const).map((name) =>
+      handlerBundleDirectory(name),
+    );
+    for (const source of sources) {
+      expect(readdirSync(source).some((file) => file.endsWith('.map'))).toBe(true);
+    }
+    const app = new App({ outdir });
+    const stack = newStack('AssetStack', app);
+    addFragment(stack, 'Batch');
+
+    // Act
+    const assembly = app.synth();
+
+    // Assess
+    const functions = Template.fromJSON(
+      assembly.getStackByName('AssetStack').template as Record<string, unknown>,
+    ).findResources('AWS::Lambda::Function');
+    const folders = Object.values(functions).map((fn) => {
+      const key = String((fn.Properties as { Code: { S3Key: unknown } }).Code.S3Key);
+      return join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+    });
+    expect(folders).toHaveLength(3);
+    for (const folder of folders) {
+      expect(existsSync(folder)).toBe(true);
+      const files = readdirSync(folder, { recursive: true }).map(String);
+      expect(files).toContain('index.mjs');
+      expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    }
   });
 });

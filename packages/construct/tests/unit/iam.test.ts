@@ -207,9 +207,44 @@ describe('Construct: BedrockBatchSfn IAM', () => {
         ...common,
         'bedrock:ListModelInvocationJobs',
         'bedrock:StopModelInvocationJob',
+        'states:DescribeExecution',
         'states:SendTaskHeartbeat',
       ].sort(),
     );
+  });
+
+  it('lets reconcile describe any execution of the account and Region, and nothing more on Step Functions', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch');
+
+    // Act
+    const template = Template.fromStack(stack);
+    const reconcile = statementsOf(template, 'BedrockBatchSfnSharedReconcilePolicy');
+
+    // Assess
+    expect(reconcile).toContainEqual({
+      Action: 'states:DescribeExecution',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':states:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':execution:*:*',
+          ],
+        ],
+      },
+    });
+    for (const fn of ['CreateJob', 'JobEvent']) {
+      const actions = actionsOf(statementsOf(template, `BedrockBatchSfnShared${fn}Policy`));
+      expect(actions).not.toContain('states:DescribeExecution');
+    }
   });
 
   it('attaches no managed policy to any Lambda role', () => {

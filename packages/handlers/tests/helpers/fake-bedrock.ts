@@ -11,9 +11,16 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-bedrock';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionOutput,
+  ExecutionDoesNotExist,
+  type ExecutionStatus,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../src/clients.js';
+import { getTestEvent } from './events.js';
 
 interface FakeJob {
   description: GetModelInvocationJobResponse;
@@ -23,7 +30,9 @@ interface FakeJob {
 /**
  * Mocks of the three SDK clients with a tiny in-memory Bedrock behind them: tags written with
  * TagResource / UntagResource are what ListTagsForResource returns next, and
- * CreateModelInvocationJob is idempotent on `clientRequestToken`, like the service.
+ * CreateModelInvocationJob is idempotent on `clientRequestToken`, like the service. Step
+ * Functions knows the executions added with `putExecution` (DescribeExecution); any other ARN is
+ * `ExecutionDoesNotExist`.
  */
 function createFakeAws() {
   const bedrockMock = mockClient(BedrockClient);
@@ -31,6 +40,7 @@ function createFakeAws() {
   const sfnMock = mockClient(SFNClient);
   const jobs = new Map<string, FakeJob>();
   const byRequestToken = new Map<string, string>();
+  const executions = new Map<string, DescribeExecutionOutput>();
   let nextId = 0;
 
   const notFound = (arn: string | undefined) =>
@@ -100,6 +110,16 @@ function createFakeAws() {
       })),
     }));
     s3Mock.on(ListObjectsV2Command).resolves({ Contents: [], KeyCount: 0 });
+    sfnMock.on(DescribeExecutionCommand).callsFake((input) => {
+      const execution = executions.get(input.executionArn ?? '');
+      if (execution === undefined) {
+        throw new ExecutionDoesNotExist({
+          message: `Execution Does Not Exist: '${input.executionArn}'`,
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { ...execution };
+    });
   }
   install();
 
@@ -129,6 +149,24 @@ function createFakeAws() {
     const job = jobs.get(jobArn);
     if (job === undefined) throw new Error(`test bug: no job ${jobArn}`);
     return { ...job.description };
+  }
+
+  /**
+   * Makes Step Functions know an execution in this status (the `describe-execution` fixtures:
+   * `running`, or `aborted` with its status replaced for the other ended ones).
+   */
+  function putExecution(executionArn: string, status: ExecutionStatus) {
+    const variant = status === 'RUNNING' || status === 'PENDING_REDRIVE' ? 'running' : 'aborted';
+    const json = getTestEvent<Record<string, unknown>>('describe-execution', variant);
+    const name = executionArn.split(':').at(-1) ?? '';
+    executions.set(executionArn, {
+      ...(json as unknown as DescribeExecutionOutput),
+      executionArn,
+      name,
+      status,
+      startDate: new Date(String(json.startDate)),
+      ...(typeof json.stopDate === 'string' ? { stopDate: new Date(json.stopDate) } : {}),
+    });
   }
 
   /** The tags a job has now. */
@@ -165,6 +203,7 @@ function createFakeAws() {
     sfnMock.reset();
     jobs.clear();
     byRequestToken.clear();
+    executions.clear();
     nextId = 0;
     install();
   }
@@ -177,6 +216,7 @@ function createFakeAws() {
     putJob,
     updateJob,
     describeJob,
+    putExecution,
     tagsOf,
     putObjects,
     reset,

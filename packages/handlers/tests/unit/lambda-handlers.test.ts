@@ -188,6 +188,7 @@ describe('Handler: reconcile', () => {
       heartbeats: 1,
       deliveries: 0,
       stops: 0,
+      waiting: 0,
       errors: 0,
     });
     const lines = logs.records().filter((record) => record.message === 'Reconcile finished');

@@ -2,15 +2,19 @@ import {
   ListModelInvocationJobsCommand,
   ListTagsForResourceCommand,
   StopModelInvocationJobCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-bedrock';
 import {
+  DescribeExecutionCommand,
+  type ExecutionStatus,
+  InvalidArn,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { JobTagKey } from '@bedrock-batch/schema';
+import { encodeTaskTokenTags, JobTagKey, MANAGED_BY_VALUE } from '@bedrock-batch/schema';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import 'aws-sdk-client-mock-jest';
 import { deliveredMarker } from '../../src/job-tags.js';
@@ -18,6 +22,7 @@ import { reconcile } from '../../src/reconcile.js';
 import { getTestEvent, makeTaskToken } from '../helpers/events.js';
 import { createFakeAws, toJobDescription } from '../helpers/fake-bedrock.js';
 import { ownedJobTags } from '../helpers/job-tags.js';
+import { captureLogs, containsSecret } from '../helpers/log-capture.js';
 
 const fake = createFakeAws();
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -27,6 +32,8 @@ const TOKENS = {
   lost: makeTaskToken(800, 'lost'),
   orphan: makeTaskToken(800, 'orphan'),
 };
+const ORPHAN_EXECUTION =
+  'arn:aws:states:us-east-1:123456789012:execution:ReviewsBatch:0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
 
 interface ListPage {
   invocationJobSummaries: Record<string, unknown>[];
@@ -45,7 +52,7 @@ function putListedJobs() {
   if (!inflight || !lost || !orphan || !foreign) throw new Error('test bug: fixtures changed');
   fake.putJob(inflight, ownedJobTags(TOKENS.inflight));
   fake.putJob(lost, ownedJobTags(TOKENS.lost));
-  fake.putJob(orphan, ownedJobTags(TOKENS.orphan));
+  fake.putJob(orphan, ownedJobTags(TOKENS.orphan, MANAGED_BY_VALUE, ORPHAN_EXECUTION));
   fake.putJob(foreign, [{ key: 'team', value: 'other' }]);
   // Pages list the jobs as Bedrock describes them now (status changes show on the next run).
   fake.bedrockMock.on(ListModelInvocationJobsCommand).callsFake((input) => {
@@ -65,6 +72,7 @@ function putListedJobs() {
     ),
   });
   // The orphan's execution was aborted: Step Functions no longer knows its token.
+  fake.putExecution(ORPHAN_EXECUTION, 'ABORTED');
   const deadForOrphan = (input: { taskToken?: string | undefined }) => {
     if (input.taskToken === TOKENS.orphan) {
       throw new TaskDoesNotExist({ message: 'Task does not exist', $metadata: {} });
@@ -95,10 +103,15 @@ describe('Function: reconcile', () => {
       heartbeats: 1,
       deliveries: 1,
       stops: 1,
+      waiting: 0,
       errors: 0,
     });
     expect(fake.sfnMock).toHaveReceivedCommandWith(SendTaskHeartbeatCommand, {
       taskToken: TOKENS.inflight,
+    });
+    expect(fake.sfnMock).toHaveReceivedCommandTimes(DescribeExecutionCommand, 1);
+    expect(fake.sfnMock).toHaveReceivedCommandWith(DescribeExecutionCommand, {
+      executionArn: ORPHAN_EXECUTION,
     });
     expect(fake.bedrockMock).toHaveReceivedCommandTimes(StopModelInvocationJobCommand, 1);
     expect(fake.bedrockMock).toHaveReceivedCommandWith(StopModelInvocationJobCommand, {
@@ -214,6 +227,7 @@ describe('Function: reconcile', () => {
       heartbeats: 0,
       deliveries: 1,
       stops: 1,
+      waiting: 0,
       errors: 1,
     });
   });
@@ -236,9 +250,204 @@ describe('Function: reconcile', () => {
       heartbeats: 0,
       deliveries: 0,
       stops: 0,
+      waiting: 0,
       errors: 0,
     });
     expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+    expect(fake.bedrockMock).not.toHaveReceivedCommand(StopModelInvocationJobCommand);
+  });
+});
+
+describe('Function: reconcile, a dead task token while the execution may still claim the job', () => {
+  const orphanArn = `${PREFIX}orphan000001`;
+
+  afterEach(() => {
+    fake.reset();
+  });
+
+  it('leaves the job alone while its execution is RUNNING, counts it as waiting and logs why at info', async () => {
+    // Prepare
+    putListedJobs();
+    fake.putExecution(ORPHAN_EXECUTION, 'RUNNING');
+    const logs = captureLogs();
+
+    // Act
+    let summary: Awaited<ReturnType<typeof reconcile>>;
+    try {
+      summary = await reconcile({ clients: fake.clients, now: NOW, logger: logs.logger });
+    } finally {
+      logs.restore();
+    }
+
+    // Assess
+    expect(summary).toEqual({
+      jobsSeen: 4,
+      ours: 3,
+      heartbeats: 1,
+      deliveries: 1,
+      stops: 0,
+      waiting: 1,
+      errors: 0,
+    });
+    expect(fake.bedrockMock).not.toHaveReceivedCommand(StopModelInvocationJobCommand);
+    expect(fake.describeJob(orphanArn).status).toBe('Scheduled');
+    const line = logs
+      .records()
+      .find((record) => record.jobArn === orphanArn && record.level === 'INFO');
+    expect(line).toMatchObject({
+      level: 'INFO',
+      executionArn: ORPHAN_EXECUTION,
+      executionStatus: 'RUNNING',
+      reason: 'TaskDoesNotExist',
+    });
+    expect(String(line?.message)).toContain('execution still runs');
+    for (const token of Object.values(TOKENS))
+      expect(containsSecret(logs.text(), token)).toBe(false);
+  });
+
+  it('leaves the job alone while a redrive of its execution is pending (PENDING_REDRIVE)', async () => {
+    // Prepare
+    putListedJobs();
+    fake.putExecution(ORPHAN_EXECUTION, 'PENDING_REDRIVE');
+
+    // Act
+    const summary = await reconcile({ clients: fake.clients, now: NOW });
+
+    // Assess
+    expect(summary).toMatchObject({ stops: 0, waiting: 1, errors: 0 });
+    expect(fake.bedrockMock).not.toHaveReceivedCommand(StopModelInvocationJobCommand);
+  });
+
+  it.each<ExecutionStatus>(['SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'])(
+    'stops the job once its execution has ended (%s)',
+    async (status) => {
+      // Prepare
+      putListedJobs();
+      fake.putExecution(ORPHAN_EXECUTION, status);
+
+      // Act
+      const summary = await reconcile({ clients: fake.clients, now: NOW });
+
+      // Assess
+      expect(summary).toMatchObject({ stops: 1, waiting: 0, errors: 0 });
+      expect(fake.bedrockMock).toHaveReceivedCommandWith(StopModelInvocationJobCommand, {
+        jobIdentifier: orphanArn,
+      });
+    },
+  );
+
+  it('stops the job when Step Functions does not know its execution (ExecutionDoesNotExist)', async () => {
+    // Prepare: the fake knows no execution of that ARN
+    putListedJobs();
+    fake.bedrockMock.on(ListModelInvocationJobsCommand).resolves({
+      invocationJobSummaries: [{ ...fake.describeJob(orphanArn), jobName: 'reviews-2' }],
+    });
+    fake.putJob(
+      fake.describeJob(orphanArn),
+      ownedJobTags(TOKENS.orphan, MANAGED_BY_VALUE, `${ORPHAN_EXECUTION}-gone`),
+    );
+
+    // Act
+    const summary = await reconcile({ clients: fake.clients, now: NOW });
+
+    // Assess
+    expect(summary).toMatchObject({ ours: 1, stops: 1, waiting: 0, errors: 0 });
+    expect(fake.sfnMock).toHaveReceivedCommandWith(DescribeExecutionCommand, {
+      executionArn: `${ORPHAN_EXECUTION}-gone`,
+    });
+    expect(fake.bedrockMock).toHaveReceivedCommandWith(StopModelInvocationJobCommand, {
+      jobIdentifier: orphanArn,
+    });
+  });
+
+  it('stops the job when its execution-ARN tag is no execution ARN (InvalidArn)', async () => {
+    // Prepare
+    putListedJobs();
+    fake.sfnMock
+      .on(DescribeExecutionCommand)
+      .rejects(new InvalidArn({ message: 'Invalid Arn', $metadata: { httpStatusCode: 400 } }));
+
+    // Act
+    const summary = await reconcile({ clients: fake.clients, now: NOW });
+
+    // Assess
+    expect(summary).toMatchObject({ stops: 1, waiting: 0, errors: 0 });
+  });
+
+  it('stops a job without an execution-ARN tag as before, without asking Step Functions', async () => {
+    // Prepare
+    putListedJobs();
+    fake.putJob(
+      fake.describeJob(orphanArn),
+      ownedJobTags(TOKENS.orphan).filter((tag) => tag.key !== JobTagKey.ExecutionArn),
+    );
+
+    // Act
+    const summary = await reconcile({ clients: fake.clients, now: NOW });
+
+    // Assess
+    expect(summary).toMatchObject({ stops: 1, waiting: 0, errors: 0 });
+    expect(fake.sfnMock).not.toHaveReceivedCommand(DescribeExecutionCommand);
+  });
+
+  it.each([
+    [
+      'throttled',
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    ],
+    [
+      'failing',
+      Object.assign(new Error('Internal failure'), {
+        name: 'InternalServerError',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    ],
+  ])(
+    'fails that job only when DescribeExecution is %s: not stopped this run, counted as an error, the others go on',
+    async (_, failure) => {
+      // Prepare
+      putListedJobs();
+      fake.sfnMock.on(DescribeExecutionCommand).rejects(failure);
+
+      // Act
+      const summary = await reconcile({ clients: fake.clients, now: NOW });
+
+      // Assess
+      expect(summary).toEqual({
+        jobsSeen: 4,
+        ours: 3,
+        heartbeats: 1,
+        deliveries: 1,
+        stops: 0,
+        waiting: 0,
+        errors: 1,
+      });
+      expect(fake.bedrockMock).not.toHaveReceivedCommand(StopModelInvocationJobCommand);
+    },
+  );
+
+  it('heartbeats the job on the next run once the retried task re-tagged it with its new token', async () => {
+    // Prepare: the previous attempt's token is dead, the execution runs the retry
+    putListedJobs();
+    fake.putExecution(ORPHAN_EXECUTION, 'RUNNING');
+    const first = await reconcile({ clients: fake.clients, now: NOW });
+    const retryToken = makeTaskToken(800, 'retry');
+    await fake.clients.bedrock.send(
+      new TagResourceCommand({ resourceARN: orphanArn, tags: encodeTaskTokenTags(retryToken) }),
+    );
+
+    // Act
+    const second = await reconcile({ clients: fake.clients, now: NOW });
+
+    // Assess
+    expect(first).toMatchObject({ heartbeats: 1, stops: 0, waiting: 1 });
+    expect(second).toMatchObject({ heartbeats: 2, stops: 0, waiting: 0, errors: 0 });
+    expect(fake.sfnMock).toHaveReceivedCommandWith(SendTaskHeartbeatCommand, {
+      taskToken: retryToken,
+    });
     expect(fake.bedrockMock).not.toHaveReceivedCommand(StopModelInvocationJobCommand);
   });
 });

@@ -9,6 +9,7 @@ import {
 import { type Clock, RealTimeClock } from '../clock.js';
 import { type S3Server, startS3Server } from '../s3/start-s3-server.js';
 import {
+  type ExecutionDescription,
   type StepFunctionsApi,
   startStepFunctionsApi,
 } from '../stepfunctions/step-functions-api.js';
@@ -68,9 +69,34 @@ interface LocalAws {
   stop(): Promise<void>;
 }
 
+/** `DescribeExecution` of the local API: the execution of that ARN in any loaded app. */
+function findExecution(
+  apps: readonly LocalApp[],
+  executionArn: string,
+): ExecutionDescription | undefined {
+  for (const app of apps) {
+    for (const { machine } of app.stateMachines) {
+      const execution = machine.executions.find((e) => e.executionArn === executionArn);
+      if (execution === undefined) continue;
+      return {
+        executionArn: execution.executionArn,
+        stateMachineArn: execution.stateMachineArn,
+        name: execution.name,
+        status: execution.status,
+        startedAt: execution.startedAt,
+        ...(execution.stoppedAt === undefined ? {} : { stoppedAt: execution.stoppedAt }),
+        input: execution.input,
+        ...execution.outcome,
+      };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Starts the local AWS the embedded runtime needs: s3rver, the Bedrock batch emulator and the
- * Step Functions callback API, all on 127.0.0.1 with free ports, sharing one clock.
+ * Step Functions API (task callbacks, and `DescribeExecution` of every loaded app's executions),
+ * all on 127.0.0.1 with free ports, sharing one clock.
  *
  * @example
  * ```ts
@@ -109,7 +135,9 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
       s3Client: s3.createClient(),
     });
     stoppers.push(() => bedrock.stop());
-    const stepFunctions = await startStepFunctionsApi(registry);
+    const stepFunctions = await startStepFunctionsApi(registry, {
+      describeExecution: (executionArn) => findExecution(apps, executionArn),
+    });
     stoppers.push(() => stepFunctions.stop());
     bedrock.onEvent((event) => {
       for (const app of apps) app.bus.put(event);

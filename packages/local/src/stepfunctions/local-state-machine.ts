@@ -83,9 +83,19 @@ function replaceDeep(value: unknown, from: string, to: string): unknown {
  * ```
  */
 class LocalExecution {
+  /** Set before `result` resolves: final once `result` has resolved. */
   public status: ExecutionStatus = 'RUNNING';
   public readonly history: HistoryEvent[] = [];
+  /** Virtual time the execution started, epoch milliseconds. */
   public readonly startedAt: number;
+  /** Virtual time the execution ended, epoch milliseconds; `undefined` while it runs. */
+  public stoppedAt: number | undefined;
+  /** The execution's input. */
+  public readonly input: unknown;
+  /** What it ended with (output, or error and cause); `undefined` while it runs. */
+  public outcome:
+    | { readonly output?: unknown; readonly error?: string; readonly cause?: string }
+    | undefined;
   /** Resolves when the execution ends, whatever the outcome (never rejects). */
   public readonly result: Promise<ExecutionResult>;
   private readonly aborter = new AbortController();
@@ -100,7 +110,13 @@ class LocalExecution {
     private readonly clock: Clock,
   ) {
     this.startedAt = clock.now();
+    this.input = input;
     this.result = this.run(input);
+  }
+
+  /** ARN of the state machine this is an execution of. */
+  public get stateMachineArn(): string {
+    return this.machine.arn;
   }
 
   /** Whether the execution is still running. */
@@ -138,6 +154,8 @@ class LocalExecution {
   ): void {
     if (!this.running) return;
     this.status = status;
+    this.stoppedAt = this.clock.now();
+    this.outcome = outcome;
     this.timeoutTimer?.cancel();
     this.record(
       `Execution${status === 'TIMED_OUT' ? 'TimedOut' : status[0] + status.slice(1).toLowerCase()}`,
@@ -242,7 +260,7 @@ class LocalStateMachine {
    * @default name - a random UUID
    */
   public startExecution(input: unknown, name: string = randomUUID()): LocalExecution {
-    const arn = this.options.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const arn = `${this.options.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const execution = new LocalExecution(arn, name, input, this, this.options.clock);
     this.executions.push(execution);
     return execution;

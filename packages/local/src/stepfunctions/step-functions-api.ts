@@ -1,7 +1,45 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TaskTokenError } from '../errors.js';
+import type { ExecutionStatus } from './local-state-machine.js';
 import type { TaskTokenRegistry } from './task-token-registry.js';
+
+/** What `DescribeExecution` reports about one execution (times in epoch milliseconds). */
+interface ExecutionDescription {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  /** Start time, epoch milliseconds (the runtime's clock). */
+  readonly startedAt: number;
+  /** End time, epoch milliseconds; absent while it runs. */
+  readonly stoppedAt?: number;
+  /** The input (any JSON value); sent as a JSON string. */
+  readonly input?: unknown;
+  /** The output of a `SUCCEEDED` execution (any JSON value); sent as a JSON string. */
+  readonly output?: unknown;
+  /** The error name of a `FAILED` (or `TIMED_OUT`, `ABORTED`) execution. */
+  readonly error?: string;
+  /** The cause that goes with `error`. */
+  readonly cause?: string;
+}
+
+/** Finds an execution by ARN for `DescribeExecution`; `undefined` when there is none. */
+type ExecutionLookup = (executionArn: string) => ExecutionDescription | undefined;
+
+/** Options of {@link startStepFunctionsApi}. */
+interface StepFunctionsApiOptions {
+  /**
+   * Port on 127.0.0.1.
+   * @default 0 - a free port
+   */
+  readonly port?: number;
+  /**
+   * Answers `DescribeExecution`.
+   * @default - no execution is known: every ARN is `ExecutionDoesNotExist`
+   */
+  readonly describeExecution?: ExecutionLookup;
+}
 
 /** A running Step Functions callback API. */
 interface StepFunctionsApi {
@@ -45,15 +83,70 @@ function stringField(body: Record<string, unknown>, name: string): string | unde
   return typeof value === 'string' ? value : undefined;
 }
 
+const EXECUTION_ARN_PATTERN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
+
+/** Answers `DescribeExecution` with the lookup, as the service does (timestamps in epoch seconds). */
+function describeExecution(
+  response: ServerResponse,
+  body: Record<string, unknown>,
+  lookup: ExecutionLookup,
+): void {
+  const executionArn = body.executionArn;
+  if (typeof executionArn !== 'string' || executionArn.length === 0) {
+    sendError(
+      response,
+      400,
+      'ValidationException',
+      `1 validation error detected: Value ${JSON.stringify(executionArn ?? null)} at 'executionArn' failed to satisfy constraint: Member must be a string of 1 to 2048 characters`,
+    );
+    return;
+  }
+  if (!EXECUTION_ARN_PATTERN.test(executionArn)) {
+    sendError(response, 400, 'InvalidArn', `Invalid Arn: '${executionArn}'`);
+    return;
+  }
+  const found = lookup(executionArn);
+  if (found === undefined) {
+    sendError(
+      response,
+      400,
+      'ExecutionDoesNotExist',
+      `Execution Does Not Exist: '${executionArn}'`,
+    );
+    return;
+  }
+  send(response, 200, {
+    executionArn: found.executionArn,
+    stateMachineArn: found.stateMachineArn,
+    name: found.name,
+    status: found.status,
+    startDate: found.startedAt / 1000,
+    ...(found.stoppedAt === undefined ? {} : { stopDate: found.stoppedAt / 1000 }),
+    input: JSON.stringify(found.input ?? {}),
+    inputDetails: { included: true },
+    ...(found.status === 'SUCCEEDED'
+      ? { output: JSON.stringify(found.output ?? null), outputDetails: { included: true } }
+      : {}),
+    ...(found.error === undefined ? {} : { error: found.error }),
+    ...(found.cause === undefined ? {} : { cause: found.cause }),
+  });
+}
+
 /**
  * Starts the Step Functions task-callback API on 127.0.0.1: `SendTaskSuccess`,
  * `SendTaskFailure` and `SendTaskHeartbeat` in the AWS JSON 1.0 protocol, so an unmodified
- * `SFNClient` whose endpoint points here completes local callback tasks. Errors are the
- * service's: `TaskDoesNotExist`, `TaskTimedOut`, `InvalidToken`, `InvalidOutput`.
+ * `SFNClient` whose endpoint points here completes local callback tasks, and `DescribeExecution`
+ * answered by `options.describeExecution`. Errors are the service's: `TaskDoesNotExist`,
+ * `TaskTimedOut`, `InvalidToken`, `InvalidOutput`, `ExecutionDoesNotExist`, `InvalidArn`.
+ *
+ * @param registry - the task tokens of the waiting callback tasks
+ * @param options - port and execution lookup
  *
  * @example
  * ```ts
- * const api = await startStepFunctionsApi(registry);
+ * const api = await startStepFunctionsApi(registry, {
+ *   describeExecution: (arn) => known.get(arn),
+ * });
  * process.env.AWS_ENDPOINT_URL_SFN = api.endpoint;
  * await new SFNClient({}).send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
  * await api.stop();
@@ -61,8 +154,9 @@ function stringField(body: Record<string, unknown>, name: string): string | unde
  */
 async function startStepFunctionsApi(
   registry: TaskTokenRegistry,
-  options: { port?: number } = {},
+  options: StepFunctionsApiOptions = {},
 ): Promise<StepFunctionsApi> {
+  const lookup: ExecutionLookup = options.describeExecution ?? (() => undefined);
   const calls: Record<string, number> = {};
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -87,6 +181,14 @@ async function startStepFunctionsApi(
         return;
       }
       calls[operation] = (calls[operation] ?? 0) + 1;
+      if (operation === 'DescribeExecution') {
+        try {
+          describeExecution(response, body, lookup);
+        } catch (error) {
+          sendError(response, 500, 'InternalServerError', (error as Error).message);
+        }
+        return;
+      }
       const token = stringField(body, 'taskToken');
       if (token === undefined || token.length === 0 || token.length > 2048) {
         sendError(response, 400, 'ValidationException', 'taskToken must be 1 to 2048 characters.');
@@ -152,5 +254,5 @@ async function startStepFunctionsApi(
   };
 }
 
-export type { StepFunctionsApi };
+export type { ExecutionDescription, ExecutionLookup, StepFunctionsApi, StepFunctionsApiOptions };
 export { startStepFunctionsApi };

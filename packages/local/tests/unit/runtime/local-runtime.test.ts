@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { CreateModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../../src/clock.js';
 import type { LocalApp } from '../../../src/runtime/local-app.js';
@@ -119,6 +120,53 @@ describe('Runtime: a synthesized app on the local AWS', () => {
     // Assess
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ failure: { Error: 'States.HeartbeatTimeout' } });
+  });
+
+  it("answers DescribeExecution for the loaded apps' executions, final once result resolves", async () => {
+    // Prepare
+    const sfn = new SFNClient({
+      endpoint: local.stepFunctions.endpoint,
+      region: local.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const describe = (executionArn: string) =>
+      sfn.send(new DescribeExecutionCommand({ executionArn }));
+    try {
+      const silent = [...app.functions.values()].find((fn) => fn.name.includes('Silent'));
+      const before = silent?.invocations ?? 0;
+      const waiting = app.startExecution('LocalTest/Unanswered', { n: 1 }, 'describe-me');
+      await until(() => (silent?.invocations ?? 0) > before, 'the silent function');
+
+      // Act
+      const running = await describe(waiting.executionArn);
+      waiting.abort();
+      // The status as seen the moment result resolves (finish sets it before settling).
+      const aborted = await waiting.result.then(() => waiting.status);
+      const afterAbort = await describe(waiting.executionArn);
+      const answered = app.startExecution('LocalTest/Answered', { value: 'v', fail: false });
+      await answered.result;
+      const succeeded = await describe(answered.executionArn);
+
+      // Assess
+      expect(running).toMatchObject({
+        executionArn: waiting.executionArn,
+        stateMachineArn: app.stateMachine('LocalTest/Unanswered').arn,
+        name: 'describe-me',
+        status: 'RUNNING',
+        startDate: new Date(waiting.startedAt),
+        input: '{"n":1}',
+      });
+      expect(running.stopDate).toBeUndefined();
+      expect(aborted).toBe('ABORTED');
+      expect(afterAbort).toMatchObject({ status: 'ABORTED', stopDate: new Date(clock.now()) });
+      expect(succeeded).toMatchObject({ status: 'SUCCEEDED', output: '{"echo":"v"}' });
+      await expect(
+        describe(waiting.executionArn.replace('describe-me', 'never-started')),
+      ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    } finally {
+      sfn.destroy();
+    }
   });
 
   it("delivers the emulator's job events to the rule's function, filtered by its pattern", async () => {

@@ -162,7 +162,10 @@ describe('Class: LocalStateMachine', () => {
     await clock.advance(29_999);
     expect(execution.running).toBe(true);
     await clock.advance(1);
-    await expect(execution.result).resolves.toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    await expect(execution.result).resolves.toMatchObject({
+      status: 'FAILED',
+      error: 'States.Timeout',
+    });
     expect(registry.size).toBe(0);
   });
 
@@ -172,7 +175,10 @@ describe('Class: LocalStateMachine', () => {
     const execution = sm.startExecution({});
     await until(() => fn.calls.length === 1);
     await clock.advance(60_000);
-    await expect(execution.result).resolves.toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    await expect(execution.result).resolves.toMatchObject({
+      status: 'TIMED_OUT',
+      error: 'States.Timeout',
+    });
   });
 
   it('kills the tokens of an aborted execution', async () => {

@@ -1,4 +1,5 @@
 import {
+  DescribeExecutionCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
@@ -6,6 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  type ExecutionDescription,
   type StepFunctionsApi,
   startStepFunctionsApi,
 } from '../../../src/stepfunctions/step-functions-api.js';
@@ -127,6 +129,13 @@ describe('Step Functions callback API (real SFNClient)', () => {
     await expect(result).resolves.toBe('ok');
   });
 
+  it('rejects DescribeExecution with ExecutionDoesNotExist when no lookup was given', async () => {
+    const error = await errorOf(
+      sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION })),
+    );
+    expect(error.name).toBe('ExecutionDoesNotExist');
+  });
+
   it('closes every token of an ended execution', async () => {
     const { token, result } = open();
     registry.closeExecution(
@@ -138,5 +147,158 @@ describe('Step Functions callback API (real SFNClient)', () => {
       sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
     );
     expect(error.name).toBe('TaskDoesNotExist');
+  });
+});
+
+describe('Step Functions API: DescribeExecution (real SFNClient)', () => {
+  const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:sm';
+  const started = Date.parse('2026-01-01T00:00:00.000Z');
+  const executions = new Map<string, ExecutionDescription>([
+    [
+      `${EXECUTION}`,
+      {
+        executionArn: EXECUTION,
+        stateMachineArn: machineArn,
+        name: 'run-1',
+        status: 'RUNNING',
+        startedAt: started,
+        input: { job_name: 'reviews' },
+      },
+    ],
+    [
+      'arn:aws:states:us-east-1:123456789012:execution:sm:run-2',
+      {
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-2',
+        stateMachineArn: machineArn,
+        name: 'run-2',
+        status: 'SUCCEEDED',
+        startedAt: started,
+        stoppedAt: started + 90_500,
+        input: { job_name: 'reviews' },
+        output: [{ status: 'Completed' }],
+      },
+    ],
+    [
+      'arn:aws:states:us-east-1:123456789012:execution:sm:run-3',
+      {
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-3',
+        stateMachineArn: machineArn,
+        name: 'run-3',
+        status: 'FAILED',
+        startedAt: started,
+        stoppedAt: started + 1_000,
+        input: {},
+        error: 'BedrockBatch.InvalidInput',
+        cause: 'manifest_keys: empty',
+      },
+    ],
+  ]);
+  let api: StepFunctionsApi;
+  let sfn: SFNClient;
+
+  beforeAll(async () => {
+    api = await startStepFunctionsApi(new TaskTokenRegistry(), {
+      describeExecution: (arn) => executions.get(arn),
+    });
+    sfn = new SFNClient({
+      endpoint: api.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterAll(async () => {
+    sfn.destroy();
+    await api.stop();
+  });
+
+  async function errorOf(
+    promise: Promise<unknown>,
+  ): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+    try {
+      await promise;
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected the call to fail');
+  }
+
+  it('describes a running execution: ARNs, name, status, start date and input', async () => {
+    // Act
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION }));
+
+    // Assess
+    expect(described).toMatchObject({
+      executionArn: EXECUTION,
+      stateMachineArn: machineArn,
+      name: 'run-1',
+      status: 'RUNNING',
+      startDate: new Date(started),
+      input: '{"job_name":"reviews"}',
+    });
+    expect(described.stopDate).toBeUndefined();
+    expect(described.output).toBeUndefined();
+  });
+
+  it('describes a succeeded execution with its stop date and output', async () => {
+    // Act
+    const described = await sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-2',
+      }),
+    );
+
+    // Assess
+    expect(described).toMatchObject({
+      status: 'SUCCEEDED',
+      startDate: new Date(started),
+      stopDate: new Date(started + 90_500),
+      output: '[{"status":"Completed"}]',
+    });
+  });
+
+  it('describes a failed execution with its error and cause', async () => {
+    // Act
+    const described = await sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-3',
+      }),
+    );
+
+    // Assess
+    expect(described).toMatchObject({
+      status: 'FAILED',
+      error: 'BedrockBatch.InvalidInput',
+      cause: 'manifest_keys: empty',
+    });
+    expect(described.output).toBeUndefined();
+  });
+
+  it('rejects an unknown execution with ExecutionDoesNotExist (HTTP 400)', async () => {
+    // Act
+    const error = await errorOf(
+      sfn.send(
+        new DescribeExecutionCommand({
+          executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:nope',
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error.name).toBe('ExecutionDoesNotExist');
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(error.message).toContain('execution:sm:nope');
+  });
+
+  it('rejects a value that is no execution ARN with InvalidArn', async () => {
+    // Act
+    const error = await errorOf(
+      sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' })),
+    );
+
+    // Assess
+    expect(error.name).toBe('InvalidArn');
+    expect(error.message).toContain('not-an-arn');
   });
 });
