@@ -20,6 +20,8 @@ const AccountIdSchema = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS 
  *
  * - `jobName`: the fragment input's `job_name`, as the user wrote it; the handler makes it valid.
  * - `tags`: the user's tags; keys starting with `bedrock-batch:` are reserved.
+ * - `fragmentId`: identifies the fragment (its construct address), so two fragments of one state
+ *   machine that run the same manifest in the same execution create two jobs, not one.
  *
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateModelInvocationJob.html
  *
@@ -29,6 +31,7 @@ const AccountIdSchema = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS 
  *   "taskToken": "AQCEAAAAKgAAAAMAAAAAAAAAAQ...",
  *   "executionArn": "arn:aws:states:us-east-1:123456789012:execution:Reviews:5c1b7a7e",
  *   "itemIndex": 0,
+ *   "fragmentId": "c8a1f0e2b6d4a9e3f1c7b5a2d8e4f6a0b2c4d6e8f0",
  *   "jobName": "test_job",
  *   "modelId": "anthropic.claude-3-haiku-20240307-v1:0",
  *   "roleArn": "arn:aws:iam::123456789012:role/BedrockBatchRole",
@@ -43,6 +46,10 @@ const CreateJobPayloadSchema = z
     taskToken: TaskTokenSchema,
     executionArn: ExecutionArnSchema,
     itemIndex: z.number().int().nonnegative(),
+    fragmentId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:-')
+      .optional(),
     jobName: z.string().min(1, 'must not be empty').max(1024),
     modelId: ModelIdSchema,
     roleArn: RoleArnSchema,
