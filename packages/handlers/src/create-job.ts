@@ -110,9 +110,18 @@ async function createJob(event: unknown, deps: HandlerDeps): Promise<CreateJobRe
   const payload = parsePayload(event);
   const { taskToken, executionArn, itemIndex } = payload;
   const executionName = executionNameFromArn(executionArn) ?? executionArn;
-  const jobName = buildJobName(payload.jobName, executionName, itemIndex);
+  // The fragment id keeps the names of two fragments' jobs apart, as it does their tokens.
+  const jobName =
+    payload.fragmentId === undefined
+      ? buildJobName(payload.jobName, executionName, itemIndex)
+      : buildJobName(payload.jobName, executionName, itemIndex, payload.fragmentId);
   const inputUri = payload.inputDataConfig.s3InputDataConfig.s3Uri;
-  const clientRequestToken = deriveClientRequestToken(executionArn, itemIndex, inputUri);
+  const clientRequestToken = deriveClientRequestToken(
+    executionArn,
+    itemIndex,
+    inputUri,
+    payload.fragmentId,
+  );
   if (executionArn.length > 256) {
     throw new InvalidInputError(
       `executionArn: must be at most 256 characters to fit a tag (received: ${executionArn.length} characters)`,

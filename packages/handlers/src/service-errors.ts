@@ -81,7 +81,8 @@ function redactSecrets(text: string, secrets: readonly string[]): string {
 
 /**
  * Turns an error of a Bedrock call into the error Step Functions should see:
- * `ValidationException` becomes `BedrockBatch.ValidationException` (the service's message kept),
+ * `ValidationException` and `ConflictException` (a job name already taken) become
+ * `BedrockBatch.ValidationException` (the service's message kept),
  * `AccessDeniedException` becomes `BedrockBatch.AccessDenied`, throttling (`ThrottlingException`,
  * `TooManyRequests`, HTTP 429) becomes `BedrockBatch.Throttled` and
  * `ServiceQuotaExceededException` becomes `BedrockBatch.QuotaExceeded`. Anything else is
@@ -102,7 +103,9 @@ function mapBedrockError(error: unknown, secrets: readonly string[] = []): unkno
   const message = redactSecrets(typeof like.message === 'string' ? like.message : '', secrets);
   const name = errorName(error);
   const options = { cause: error };
-  if (name === 'ValidationException') return new BedrockValidationError(message, options);
+  if (name === 'ValidationException' || name === 'ConflictException') {
+    return new BedrockValidationError(message, options);
+  }
   if (name === 'AccessDeniedException') return new AccessDeniedError(message, options);
   if (name === 'ServiceQuotaExceededException') return new QuotaExceededError(message, options);
   if (

@@ -25,9 +25,11 @@ describe('Function: deriveClientRequestToken', () => {
       deriveClientRequestToken('arn:a', 1, 's3://b/j'),
       deriveClientRequestToken('arn:a1', 1, 's3://b/k'),
       deriveClientRequestToken('arn:a', 11, 's3://b/k'),
+      deriveClientRequestToken('arn:a', 1, 's3://b/k', 'fragment-one'),
+      deriveClientRequestToken('arn:a', 1, 's3://b/k', 'fragment-two'),
     ]);
 
     // Assess
-    expect(tokens.size).toBe(6);
+    expect(tokens.size).toBe(8);
   });
 });

@@ -2,6 +2,7 @@ import {
   AccessDeniedException,
   ConflictException,
   CreateModelInvocationJobCommand,
+  InternalServerException,
   ServiceQuotaExceededException,
   TagResourceCommand,
   ThrottlingException,
@@ -76,6 +77,23 @@ describe('Function: createJob', () => {
     expect(tags).toContainEqual({ key: JobTagKey.ExecutionArn, value: event.executionArn });
     expect(decodeTaskTokenTags(tags)).toBe(event.taskToken);
     expect(fake.bedrockMock).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  it('gives two fragments running the same manifest their own job name and token', async () => {
+    // Prepare
+    const base = payload();
+    // Act
+    for (const fragmentId of ['fragmentone', 'fragmenttwo', 'fragmentone']) {
+      await createJob({ ...base, fragmentId }, { clients: fake.clients });
+    }
+    // Assess
+    const inputs = fake.bedrockMock
+      .commandCalls(CreateModelInvocationJobCommand)
+      .map((call) => call.args[0].input);
+    expect(new Set(inputs.map((input) => input.jobName)).size).toBe(2);
+    expect(new Set(inputs.map((input) => input.clientRequestToken)).size).toBe(2);
+    expect(inputs[2]?.jobName).toBe(inputs[0]?.jobName);
+    expect(inputs[2]?.clientRequestToken).toBe(inputs[0]?.clientRequestToken);
   });
 
   it('passes the optional API fields and merges user tags before the product tags', async () => {
@@ -309,9 +327,25 @@ describe('Function: createJob', () => {
     },
   );
 
+  it('fails with BedrockBatch.ValidationException when the job name is taken', async () => {
+    // Prepare
+    const serviceError = new ConflictException({
+      message: 'A batch inference job with the name x already exists.',
+      $metadata: {},
+    });
+    fake.bedrockMock.on(CreateModelInvocationJobCommand).rejects(serviceError);
+
+    // Act
+    const error = await rejection(createJob(payload(), { clients: fake.clients }));
+
+    // Assess
+    expect(error.name).toBe('BedrockBatch.ValidationException');
+    expect(error.message).toBe(serviceError.message);
+  });
+
   it('throws other Bedrock errors as they are', async () => {
     // Prepare
-    const serviceError = new ConflictException({ message: 'conflict', $metadata: {} });
+    const serviceError = new InternalServerException({ message: 'internal', $metadata: {} });
     fake.bedrockMock.on(CreateModelInvocationJobCommand).rejects(serviceError);
 
     // Act
@@ -319,7 +353,7 @@ describe('Function: createJob', () => {
 
     // Assess
     expect(error).toBe(serviceError);
-    expect(error.name).toBe('ConflictException');
+    expect(error.name).toBe('InternalServerException');
   });
 
   it('throws service messages with the task token redacted', async () => {
