@@ -66,13 +66,13 @@ interface BedrockBatchRetryOptions {
   /**
    * Wait before the first retry (at least 1 second).
    *
-   * @default - 10 seconds for throttling, 5 minutes for quota errors
+   * @default - 10 seconds for throttling, 3 minutes for quota errors
    */
   readonly interval?: Duration;
   /**
    * Retries after the first attempt (0 disables retrying; at most 1,000).
    *
-   * @default - 8 for throttling, 40 for quota errors
+   * @default - 8 for throttling, 280 for quota errors
    */
   readonly maxAttempts?: number;
   /**
@@ -84,7 +84,7 @@ interface BedrockBatchRetryOptions {
   /**
    * Longest wait between two attempts (at least `interval`).
    *
-   * @default - 5 minutes for throttling, 1 hour for quota errors
+   * @default - 5 minutes for throttling, 15 minutes for quota errors
    */
   readonly maxDelay?: Duration;
 }
@@ -187,7 +187,7 @@ interface BedrockBatchSfnProps {
    * Retry of `BedrockBatch.QuotaExceeded` (too many jobs in flight for the model). Jobs run for
    * hours, so the waits are long.
    *
-   * @default - 5 minutes, then ×1.5 up to 1 hour, 40 retries (about 35 hours)
+   * @default - 3 minutes, then ×1.5 up to 15 minutes, full jitter, 280 retries (about 35 hours)
    */
   readonly quotaRetry?: BedrockBatchRetryOptions;
   /**

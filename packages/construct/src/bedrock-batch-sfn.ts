@@ -217,6 +217,8 @@ class BedrockBatchSfn extends sfn.StateMachineFragment {
       taskToken: sfn.JsonPath.taskToken,
       executionArn: sfn.JsonPath.executionId,
       itemIndex: sfn.JsonPath.numberAt('$.item_index'),
+      // Two fragments of one state machine may run the same manifest: their jobs must differ.
+      fragmentId: this.node.addr,
       jobName: sfn.JsonPath.stringAt('$.job_name'),
       modelId: sfn.JsonPath.stringAt('$.model_id'),
       roleArn: this.role.roleArn,

@@ -25,11 +25,14 @@ const DEFAULTS = Object.freeze({
     backoffRate: 2,
     maxDelay: Duration.minutes(5),
   },
+  // A slot frees when any job of the model ends: poll often enough that a wave starts soon after
+  // the last one ends (makespan 1.05 x ideal in the examples' orchestration benchmark), at a cost
+  // of about 8 create-job invocations per hour of waiting (full jitter: 7.5 minutes on average).
   quotaRetry: {
-    interval: Duration.minutes(5),
-    maxAttempts: 40,
+    interval: Duration.minutes(3),
+    maxAttempts: 280,
     backoffRate: 1.5,
-    maxDelay: Duration.hours(1),
+    maxDelay: Duration.minutes(15),
   },
 });
 

@@ -310,6 +310,11 @@ class BedrockBatchSharedResources extends Construct {
       ],
       resources: [jobs],
     });
+    // create-job drops token parts a shorter replacement token does not use.
+    const untagJob = new iam.PolicyStatement({
+      actions: ['bedrock:UntagResource'],
+      resources: [jobs],
+    });
     const createJob = new iam.PolicyStatement({
       actions: ['bedrock:CreateModelInvocationJob'],
       resources: [jobs, ...modelArns(stack)],
@@ -341,6 +346,7 @@ class BedrockBatchSharedResources extends Construct {
     };
     add(this.createJob, createJob, `${REASON_JOBS} ${REASON_MODELS}`);
     add(this.createJob, readJob, REASON_JOBS);
+    add(this.createJob, untagJob, REASON_JOBS);
     add(this.createJob, answerTask, REASON_TASK_TOKENS);
     add(this.jobEvent, readJob, REASON_JOBS);
     add(this.jobEvent, answerTask, REASON_TASK_TOKENS);

@@ -13,6 +13,17 @@ import { addFragment, machineWith, newStack } from '../helpers/stacks.js';
 type Json = Record<string, unknown>;
 
 describe('Construct: BedrockBatchSfn states', () => {
+  it('gives each fragment its own fragmentId, so the same manifest makes a job per fragment', () => {
+    const stack = newStack('Ids');
+    const ids = ['One', 'Two'].map((id) => {
+      const fragment = addFragment(stack, id);
+      const task = stack.resolve(fragment.createJobTask.toStateJson()) as Json;
+      return ((task.Parameters as Json).Payload as Json).fragmentId;
+    });
+    expect(ids[0]).toMatch(/^[a-z0-9]{42}$/);
+    expect(ids[1]).not.toBe(ids[0]);
+  });
+
   it('renders the create-job task as a waitForTaskToken Lambda invoke with the CreateJobPayload', () => {
     // Prepare
     const stack = newStack();
@@ -35,6 +46,7 @@ describe('Construct: BedrockBatchSfn states', () => {
       'taskToken.$': '$$.Task.Token',
       'executionArn.$': '$$.Execution.Id',
       'itemIndex.$': '$.item_index',
+      fragmentId: fragment.node.addr,
       'jobName.$': '$.job_name',
       'modelId.$': '$.model_id',
       roleArn: { 'Fn::GetAtt': [expect.stringMatching(/^BatchBedrockBatchRole/), 'Arn'] },
@@ -100,7 +112,7 @@ describe('Construct: BedrockBatchSfn states', () => {
         IntervalSeconds: 600,
         MaxAttempts: 12,
         BackoffRate: 1.5,
-        MaxDelaySeconds: 3600,
+        MaxDelaySeconds: 900,
         JitterStrategy: 'FULL',
       },
     ]);

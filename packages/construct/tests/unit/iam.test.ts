@@ -148,6 +148,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
       'bedrock:GetModelInvocationJob',
       'bedrock:ListTagsForResource',
       'bedrock:TagResource',
+      'bedrock:UntagResource',
       'iam:PassRole',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
@@ -168,6 +169,11 @@ describe('Construct: BedrockBatchSfn IAM', () => {
         'bedrock:ListTagsForResource',
         'bedrock:TagResource',
       ],
+      Effect: 'Allow',
+      Resource: jobArn,
+    });
+    expect(statements).toContainEqual({
+      Action: 'bedrock:UntagResource',
       Effect: 'Allow',
       Resource: jobArn,
     });
