@@ -45,8 +45,10 @@ interface StepFunctionsApiOptions {
 interface StepFunctionsApi {
   /** `http://127.0.0.1:<port>`: set it as `AWS_ENDPOINT_URL_SFN`. */
   readonly endpoint: string;
-  /** Callbacks received, by operation. */
+  /** Calls received, by operation, whatever their answer. */
   readonly calls: Readonly<Record<string, number>>;
+  /** Calls answered with success, by operation: e.g. results a waiting task actually took. */
+  readonly accepted: Readonly<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -158,6 +160,7 @@ async function startStepFunctionsApi(
 ): Promise<StepFunctionsApi> {
   const lookup: ExecutionLookup = options.describeExecution ?? (() => undefined);
   const calls: Record<string, number> = {};
+  const accepted: Record<string, number> = {};
   const server: Server = createServer((request, response) => {
     void (async () => {
       const target = String(request.headers['x-amz-target'] ?? '');
@@ -231,6 +234,7 @@ async function startStepFunctionsApi(
             );
             return;
         }
+        accepted[operation] = (accepted[operation] ?? 0) + 1;
         send(response, 200, {});
       } catch (error) {
         if (error instanceof TaskTokenError) sendError(response, 400, error.code, error.message);
@@ -246,6 +250,7 @@ async function startStepFunctionsApi(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    accepted,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
