@@ -26,6 +26,8 @@ export type {
 export type { PhaseDurations } from './bedrock/job-runner.js';
 export type { ModelFamily } from './bedrock/models.js';
 export { DEFAULT_MODEL_IDS, modelFamilyOf } from './bedrock/models.js';
+export type { Random } from './bedrock/random.js';
+export { createRandom } from './bedrock/random.js';
 export type { ModelInvocationType, Responder, ResponderContext } from './bedrock/responses.js';
 export { defaultResponder } from './bedrock/responses.js';
 export type {

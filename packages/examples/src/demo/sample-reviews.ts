@@ -1,3 +1,4 @@
+import { createRandom } from '@bedrock-batch/local';
 import type { BatchInputRecord } from '@bedrock-batch/schema';
 
 /** The sentiment a generated review was written with (the "ground truth" of the sample). */
@@ -35,18 +36,6 @@ const DETAILS: Record<Sentiment, readonly string[]> = {
 };
 const SENTIMENTS: readonly Sentiment[] = ['positive', 'negative', 'neutral'];
 
-/** A small seeded generator (mulberry32), so every run writes the same sample. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function pick<T>(items: readonly T[], next: () => number): T {
   return items[Math.floor(next() * items.length)] as T;
 }
@@ -70,7 +59,7 @@ function generateReviewRecords(
   manifest: number,
   count: number,
 ): { records: BatchInputRecord[]; expected: Map<string, Sentiment> } {
-  const next = random(manifest * 7919 + 17);
+  const next = createRandom(manifest * 7919 + 17);
   const records: BatchInputRecord[] = [];
   const expected = new Map<string, Sentiment>();
   for (let i = 0; i < count; i += 1) {

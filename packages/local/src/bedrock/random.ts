@@ -16,6 +16,16 @@ function hashString(text: string, seed = 0x811c9dc5): number {
 /** A generator of numbers in [0, 1) (mulberry32) seeded by a number. */
 type Random = () => number;
 
+/**
+ * A seeded generator of numbers in [0, 1): the same seed gives the same sequence. The emulator
+ * uses it for output order and injected faults; tests and demos can use it for sample data.
+ *
+ * @example
+ * ```ts
+ * const random = createRandom(42);
+ * const pick = ['a', 'b', 'c'][Math.floor(random() * 3)];
+ * ```
+ */
 function createRandom(seed: number): Random {
   let state = seed >>> 0;
   return () => {

@@ -188,20 +188,7 @@ describe('Class: LocalStateMachine', () => {
       token = (event as { token: string }).token;
       return null;
     });
-    const { sm, registry } = machine(
-      {
-        StartAt: 'Wait',
-        States: {
-          Wait: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-            Parameters: { FunctionName: 'fn', Payload: { 'token.$': '$$.Task.Token' } },
-            End: true,
-          },
-        },
-      },
-      fn,
-    );
+    const { sm, registry } = machine(waitTask(), fn);
     const execution = sm.startExecution({});
     await until(() => token !== '');
     registry.heartbeat(token);
@@ -220,20 +207,7 @@ describe('Class: LocalStateMachine', () => {
     const fn = fakeFunction(() => {
       throw named('BedrockBatch.InvalidInput');
     });
-    const { sm, registry } = machine(
-      {
-        StartAt: 'Wait',
-        States: {
-          Wait: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-            Parameters: { FunctionName: 'fn', Payload: { 'token.$': '$$.Task.Token' } },
-            End: true,
-          },
-        },
-      },
-      fn,
-    );
+    const { sm, registry } = machine(waitTask(), fn);
     const result = await sm.startExecution({}).result;
     expect(result).toMatchObject({ status: 'FAILED', error: 'BedrockBatch.InvalidInput' });
     expect(registry.size).toBe(0);
