@@ -27,6 +27,7 @@ Options:
   --hour-ms <ms>            real milliseconds per virtual hour (default: 1000)
   --min-records <n>         emulator's minimum records per job (default: 100)
   --verbose                 print the Lambda functions' log lines
+  --print-endpoints         print the local endpoints (S3, Bedrock, Step Functions) on stderr
   -h, --help                show this help
 
 Exit code: 0 when the execution succeeds, 1 when it fails, 2 on a usage error.`;
@@ -80,6 +81,7 @@ async function runCli(
         'hour-ms': { type: 'string' },
         'min-records': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'print-endpoints': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -130,6 +132,11 @@ async function runCli(
     io.err('Interrupted: stopping the local runtime.');
     void local.stop().then(() => process.exit(130));
   };
+  if (values['print-endpoints']) {
+    io.err(
+      `S3 ${local.s3.endpoint}, Bedrock ${local.bedrock.endpoint}, Step Functions ${local.stepFunctions.endpoint}`,
+    );
+  }
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
