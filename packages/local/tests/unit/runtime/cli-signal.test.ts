@@ -26,6 +26,35 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** Starts the built CLI on a callback task that never gets an answer; resolves once it runs. */
+async function startInterruptibleRun(outdir: string, extraArgs: readonly string[]) {
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'run',
+      '--assembly',
+      outdir,
+      '--state-machine',
+      'LocalTest/Unanswered',
+      '--hour-ms',
+      '3600000',
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output = { stderr: '' };
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!output.stderr.includes('started arn:') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, output, exited };
+}
+
 describe('CLI: interrupted', () => {
   let outdir: string;
 
@@ -37,33 +66,8 @@ describe('CLI: interrupted', () => {
 
   it('stops every server and exits 130 on Ctrl-C (SIGINT) in the middle of an execution', async () => {
     // Prepare: a task that waits for a callback that never comes, in real time.
-    const child = spawn(
-      process.execPath,
-      [
-        bin,
-        'run',
-        '--assembly',
-        outdir,
-        '--state-machine',
-        'LocalTest/Unanswered',
-        '--hour-ms',
-        '3600000',
-        '--verbose',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    const deadline = Date.now() + 30_000;
-    while (!stderr.includes('started arn:') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(stderr).toContain('started arn:');
+    const { child, output, exited } = await startInterruptibleRun(outdir, ['--verbose']);
+    expect(output.stderr).toContain('started arn:');
     // Act
     child.kill('SIGINT');
     const code = await Promise.race([
@@ -72,37 +76,12 @@ describe('CLI: interrupted', () => {
     ]);
     // Assess
     expect(code).toBe(130);
-    expect(stderr).toContain('Interrupted: stopping the local runtime.');
+    expect(output.stderr).toContain('Interrupted: stopping the local runtime.');
   });
 
   it('leaves no listening port behind after an interrupt', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        bin,
-        'run',
-        '--assembly',
-        outdir,
-        '--state-machine',
-        'LocalTest/Unanswered',
-        '--hour-ms',
-        '3600000',
-        '--print-endpoints',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    const deadline = Date.now() + 30_000;
-    while (!stderr.includes('started arn:') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const ports = [...stderr.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) =>
+    const { child, output, exited } = await startInterruptibleRun(outdir, ['--print-endpoints']);
+    const ports = [...output.stderr.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) =>
       Number(match[1]),
     );
     expect(ports.length).toBe(3);
