@@ -1,3 +1,9 @@
+/**
+ * The local runtime's one time source. Written here rather than taken from a fake-timers library
+ * (@sinonjs/fake-timers, jest's modern timers): those replace the process's global timers, while
+ * the runtime must keep real timers for sockets, worker threads and Lambda timeouts and move only
+ * its own virtual time, and only when no work is in flight.
+ */
 import { InvalidOptionError } from './errors.js';
 
 /**
@@ -12,9 +18,14 @@ interface ClockTimer {
 }
 
 /**
- * The time source of the local runtime. Everything time-based (job phases, timeouts, delayed
- * events, schedules) goes through one clock, so a test can drive it by hand and a demo can run
- * hours of virtual time in seconds.
+ * The time source of the local runtime. Everything time-based (job phases, timeouts, heartbeats,
+ * retries, delayed events, schedules, and the `Date` that function code sees) goes through one
+ * clock.
+ *
+ * Virtual time never outruns work: while any work registered with {@link Clock.track} is in
+ * flight (a function invocation, a request to a local server, I/O a timer started), virtual time
+ * stands still, and timers run one at a time, each once the work of the one before has settled.
+ * So the same input gives the same outcome on a fast or a slow machine.
  *
  * Times are virtual epoch milliseconds (`Date`-compatible numbers).
  *
@@ -36,10 +47,12 @@ interface Clock {
   /** Resolves after `delayMs` virtual milliseconds; rejects with the signal's reason on abort. */
   sleep(delayMs: number, signal?: AbortSignal): Promise<void>;
   /**
-   * Registers asynchronous work started by a timer (I/O, for example), so that a manual clock's
-   * `advance` waits for it before running later timers. Returns the same promise.
+   * Registers work in flight: until `work` settles, virtual time does not advance and no timer
+   * runs. Returns the same promise.
    */
   track<T>(work: Promise<T>): Promise<T>;
+  /** Whether tracked work is in flight. */
+  readonly busy: boolean;
 }
 
 const MS_PER_HOUR = 3_600_000;
@@ -53,29 +66,151 @@ function checkDelay(delayMs: number): number {
   return delayMs;
 }
 
-function sleepWith(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
+function checkStart(start: number): number {
+  if (typeof start !== 'number' || !Number.isFinite(start)) {
+    throw new InvalidOptionError('start', start, 'must be a finite epoch millisecond value');
+  }
+  return start;
+}
+
+/** Resolves after the current turn of the event loop (pending I/O callbacks included). */
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+interface QueuedTimer {
+  readonly dueAt: number;
+  readonly seq: number;
+  readonly callback: () => void;
+}
+
+/**
+ * What both clocks share: the queue of timers in (due time, scheduling order), and the count of
+ * tracked work in flight. Subclasses decide when time moves.
+ */
+abstract class VirtualClock implements Clock {
+  protected current: number;
+  private queue: QueuedTimer[] = [];
+  private seq = 0;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  protected constructor(start: number) {
+    this.current = checkStart(start);
+  }
+
+  public now(): number {
+    return this.current;
+  }
+
+  public get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  /** How many timers are waiting to run. */
+  public get pendingTimers(): number {
+    return this.queue.length;
+  }
+
+  public setTimer(delayMs: number, callback: () => void): ClockTimer {
+    checkDelay(delayMs);
+    const timer: QueuedTimer = { dueAt: this.now() + delayMs, seq: this.seq++, callback };
+    // Binary search for the first timer due later (same due time: scheduling order).
+    let low = 0;
+    let high = this.queue.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.queue[mid] as QueuedTimer).dueAt <= timer.dueAt) low = mid + 1;
+      else high = mid;
     }
-    const onAbort = (): void => {
-      timer.cancel();
-      reject(signal?.reason);
+    this.queue.splice(low, 0, timer);
+    this.timersChanged();
+    return {
+      dueAt: timer.dueAt,
+      cancel: () => {
+        const index = this.queue.indexOf(timer);
+        if (index < 0) return;
+        this.queue.splice(index, 1);
+        this.timersChanged();
+      },
     };
-    const timer = clock.setTimer(delayMs, () => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
+  }
+
+  public sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        timer.cancel();
+        reject(signal?.reason);
+      };
+      const timer = this.setTimer(delayMs, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  }
+
+  public track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    if (this.inFlight === 1) this.workStarted();
+    const done = (): void => {
+      this.inFlight -= 1;
+      if (this.inFlight > 0) return;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+      this.workEnded();
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  /**
+   * Waits until no tracked work is in flight, and none started during one more turn of the event
+   * loop (continuations of finished work often start the next piece of work).
+   */
+  public async settle(): Promise<void> {
+    do {
+      await nextTurn();
+      while (this.inFlight > 0) {
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      }
+      await nextTurn();
+    } while (this.inFlight > 0);
+  }
+
+  /** The earliest timer, if it is due at or before `limit`. */
+  protected peek(limit = Number.POSITIVE_INFINITY): QueuedTimer | undefined {
+    const first = this.queue[0];
+    return first !== undefined && first.dueAt <= limit ? first : undefined;
+  }
+
+  /** Takes the earliest timer off the queue, moves time to its due time and runs it. */
+  protected runNext(): void {
+    const timer = this.queue.shift();
+    if (timer === undefined) return;
+    this.current = Math.max(this.current, timer.dueAt);
+    timer.callback();
+  }
+
+  /** Called when tracked work goes from none to some. */
+  protected workStarted(): void {}
+  /** Called when the last tracked work settles. */
+  protected workEnded(): void {}
+  /** Called when a timer is added or cancelled. */
+  protected timersChanged(): void {}
 }
 
 /** Options of {@link RealTimeClock}. */
 interface RealTimeClockOptions {
   /**
-   * Real milliseconds one virtual hour lasts. `3_600_000` is real time; `1000` runs a 24-hour
-   * job timeout in 24 real seconds.
+   * Real milliseconds one virtual hour of idle waiting lasts. `3_600_000` is real time; `1000`
+   * waits out a 24-hour job timeout in 24 real seconds. Work in flight is never compressed: it
+   * stops virtual time until it is done.
    * @default 3600000
    */
   readonly msPerVirtualHour?: number;
@@ -87,69 +222,100 @@ interface RealTimeClockOptions {
 }
 
 /**
- * A clock that follows the real clock, optionally compressed: virtual time runs
- * `3_600_000 / msPerVirtualHour` times faster than real time. Timers use `setTimeout`.
+ * A clock that runs by itself, paced against the real clock: while the runtime is idle, virtual
+ * time flows `3_600_000 / msPerVirtualHour` times faster than real time up to the next timer,
+ * which then runs; while tracked work is in flight, virtual time stands still. A run's outcome
+ * therefore does not depend on how fast the machine does the work, only its duration does.
  *
  * @example
  * ```ts
- * // One virtual hour per real second.
+ * // One virtual hour per real second of idle waiting.
  * const clock = new RealTimeClock({ msPerVirtualHour: 1000 });
- * await clock.sleep(30 * 60_000); // about half a real second
+ * await clock.sleep(30 * 60_000); // about half a real second, if nothing else is in flight
  * ```
  */
-class RealTimeClock implements Clock {
-  /** Virtual milliseconds per real millisecond. */
+class RealTimeClock extends VirtualClock {
+  /** Virtual milliseconds per real millisecond of idle waiting. */
   public readonly speed: number;
-  private readonly realStart: number;
-  private readonly virtualStart: number;
+  /** Real time (performance.now) since which virtual time flows; undefined while it stands. */
+  private flowingSince: number | undefined;
+  private handle: NodeJS.Timeout | undefined;
 
   public constructor(options: RealTimeClockOptions = {}) {
+    super(options.start ?? Date.now());
     const msPerVirtualHour = options.msPerVirtualHour ?? MS_PER_HOUR;
-    if (!Number.isFinite(msPerVirtualHour) || msPerVirtualHour <= 0) {
+    if (
+      typeof msPerVirtualHour !== 'number' ||
+      !Number.isFinite(msPerVirtualHour) ||
+      msPerVirtualHour <= 0
+    ) {
       throw new InvalidOptionError('msPerVirtualHour', msPerVirtualHour, 'must be a number > 0');
     }
-    const start = options.start ?? Date.now();
-    if (!Number.isFinite(start)) {
-      throw new InvalidOptionError('start', start, 'must be a finite epoch millisecond value');
-    }
     this.speed = MS_PER_HOUR / msPerVirtualHour;
-    this.realStart = performance.now();
-    this.virtualStart = start;
+    this.flowingSince = performance.now();
   }
 
-  public now(): number {
-    return Math.floor(this.virtualStart + (performance.now() - this.realStart) * this.speed);
+  public override now(): number {
+    if (this.flowingSince === undefined) return this.current;
+    const flowed = this.current + (performance.now() - this.flowingSince) * this.speed;
+    const next = this.peek();
+    // Never past a timer that has not run yet, and never backwards.
+    return Math.max(this.current, next === undefined ? flowed : Math.min(flowed, next.dueAt));
   }
 
-  public setTimer(delayMs: number, callback: () => void): ClockTimer {
-    checkDelay(delayMs);
-    const dueAt = this.now() + delayMs;
-    let handle: NodeJS.Timeout | undefined;
-    let cancelled = false;
-    const arm = (realDelay: number): void => {
-      const step = Math.min(realDelay, MAX_TIMEOUT_MS);
-      handle = setTimeout(() => {
-        if (cancelled) return;
-        if (realDelay > step) arm(realDelay - step);
-        else callback();
-      }, step);
-    };
-    arm(delayMs / this.speed);
-    return {
-      dueAt,
-      cancel: () => {
-        cancelled = true;
-        if (handle !== undefined) clearTimeout(handle);
-      },
-    };
+  protected override workStarted(): void {
+    this.stand();
   }
 
-  public sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-    return sleepWith(this, delayMs, signal);
+  protected override workEnded(): void {
+    this.flowWhenIdle();
   }
 
-  public track<T>(work: Promise<T>): Promise<T> {
-    return work;
+  protected override timersChanged(): void {
+    if (this.flowingSince !== undefined) this.arm();
+  }
+
+  /** Stops virtual time where it is. */
+  private stand(): void {
+    this.current = this.now();
+    this.flowingSince = undefined;
+    if (this.handle !== undefined) clearTimeout(this.handle);
+    this.handle = undefined;
+  }
+
+  /** Lets time flow again once a turn of the event loop started no new work. */
+  private flowWhenIdle(): void {
+    setImmediate(() => {
+      if (this.busy || this.flowingSince !== undefined) return;
+      this.flowingSince = performance.now();
+      this.arm();
+    });
+  }
+
+  /** Sets the real timer for the earliest virtual timer. */
+  private arm(): void {
+    if (this.handle !== undefined) clearTimeout(this.handle);
+    this.handle = undefined;
+    const next = this.peek();
+    if (next === undefined) return;
+    const realDelay = Math.max(0, (next.dueAt - this.now()) / this.speed);
+    this.handle = setTimeout(() => this.fire(), Math.min(realDelay, MAX_TIMEOUT_MS));
+  }
+
+  private fire(): void {
+    this.handle = undefined;
+    const next = this.peek();
+    if (next === undefined || this.busy) return;
+    if (this.now() < next.dueAt) {
+      this.arm(); // a wait longer than setTimeout allows, or a timer that fired early
+      return;
+    }
+    this.stand();
+    try {
+      this.runNext();
+    } finally {
+      if (!this.busy) this.flowWhenIdle();
+    }
   }
 }
 
@@ -162,17 +328,10 @@ interface ManualClockOptions {
   readonly start?: number;
 }
 
-interface ManualTimer {
-  readonly dueAt: number;
-  readonly seq: number;
-  readonly callback: () => void;
-  cancelled: boolean;
-}
-
 /**
  * A clock that only moves when told to: {@link ManualClock.advance} runs every due timer in time
- * order (same time: scheduling order), and between two timers waits for the asynchronous work
- * they registered with {@link Clock.track}. Tests use it to step a job through its statuses.
+ * order (same time: scheduling order), and before each timer waits for the work in flight (see
+ * {@link Clock.track}). Tests use it to step a job through its statuses.
  *
  * @example
  * ```ts
@@ -183,116 +342,38 @@ interface ManualTimer {
  * await clock.advance(5000); // seen is [1, 2], clock.now() is start + 5000
  * ```
  */
-class ManualClock implements Clock {
-  private current: number;
-  private timers: ManualTimer[] = [];
-  private seq = 0;
-  private readonly pending = new Set<Promise<unknown>>();
-
+class ManualClock extends VirtualClock {
   public constructor(options: ManualClockOptions = {}) {
-    const start = options.start ?? Date.parse('2026-01-01T00:00:00.000Z');
-    if (!Number.isFinite(start)) {
-      throw new InvalidOptionError('start', start, 'must be a finite epoch millisecond value');
-    }
-    this.current = start;
-  }
-
-  public now(): number {
-    return this.current;
-  }
-
-  /** How many timers are waiting to run. */
-  public get pendingTimers(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
-  }
-
-  public setTimer(delayMs: number, callback: () => void): ClockTimer {
-    checkDelay(delayMs);
-    const timer: ManualTimer = {
-      dueAt: this.current + delayMs,
-      seq: this.seq++,
-      callback,
-      cancelled: false,
-    };
-    this.timers.push(timer);
-    return {
-      dueAt: timer.dueAt,
-      cancel: () => {
-        timer.cancelled = true;
-      },
-    };
-  }
-
-  public sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-    return sleepWith(this, delayMs, signal);
-  }
-
-  public track<T>(work: Promise<T>): Promise<T> {
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
-    return work;
+    super(options.start ?? Date.parse('2026-01-01T00:00:00.000Z'));
   }
 
   /**
    * Moves virtual time forward by `ms`, running every timer that falls due on the way (also
-   * timers scheduled by those timers), each at its own due time. Waits for tracked work after
-   * every timer, so I/O a timer starts finishes before the next timer runs.
+   * timers scheduled by those timers), each at its own due time. Waits for tracked work before
+   * every timer and at the end, so work a timer starts finishes before the next timer runs.
    *
    * @param ms - virtual milliseconds, >= 0; `0` runs only what is due now
    * @throws InvalidOptionError when `ms` is negative or not a number
    */
   public async advance(ms: number): Promise<void> {
     checkDelay(ms);
-    const target = this.current + ms;
     await this.settle();
-    for (;;) {
-      const next = this.nextDue(target);
-      if (next === undefined) break;
-      this.timers = this.timers.filter((t) => t !== next);
-      this.current = Math.max(this.current, next.dueAt);
-      next.callback();
+    const target = this.current + ms;
+    while (this.peek(target) !== undefined) {
+      this.runNext();
       await this.settle();
     }
-    this.current = target;
+    this.current = Math.max(this.current, target);
     await this.settle();
   }
 
   /** Advances to the next pending timer and runs it (and anything due at the same time). */
   public async advanceToNext(): Promise<boolean> {
-    const next = this.nextDue(Number.POSITIVE_INFINITY);
+    await this.settle();
+    const next = this.peek();
     if (next === undefined) return false;
     await this.advance(Math.max(0, next.dueAt - this.current));
     return true;
-  }
-
-  /** Waits until no tracked work is pending (running nothing on the clock). */
-  public async settle(): Promise<void> {
-    // Let already-resolved continuations run first, then drain tracked work until none is left.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.pending.size > 0) {
-      await Promise.all([...this.pending]);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-
-  private nextDue(limit: number): ManualTimer | undefined {
-    this.timers = this.timers.filter((t) => !t.cancelled);
-    let best: ManualTimer | undefined;
-    for (const timer of this.timers) {
-      if (timer.dueAt > limit) continue;
-      if (
-        best === undefined ||
-        timer.dueAt < best.dueAt ||
-        (timer.dueAt === best.dueAt && timer.seq < best.seq)
-      ) {
-        best = timer;
-      }
-    }
-    return best;
   }
 }
 

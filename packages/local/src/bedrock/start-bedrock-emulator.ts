@@ -10,6 +10,7 @@ import {
 } from '@bedrock-batch/schema';
 import { type Clock, RealTimeClock } from '../clock.js';
 import { InvalidOptionError, LocalServerError } from '../errors.js';
+import { attachClock } from '../http/attach-clock.js';
 import { buildJobEvent, EventPublisher, type JobEventListener } from './event-publisher.js';
 import { createFaults, type EmulatorFaults, type EmulatorFaultsInput } from './faults.js';
 import { createRequestHandler } from './http-handler.js';
@@ -306,6 +307,7 @@ async function startBedrockEmulator(
       calls.push(call),
     ),
   );
+  attachClock(server, clock);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

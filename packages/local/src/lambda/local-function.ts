@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import type { Clock } from '../clock.js';
 import { AssemblyError, LambdaInvocationError } from '../errors.js';
 import { LAMBDA_WORKER_SOURCE } from './worker-source.js';
 
@@ -18,6 +19,12 @@ interface LocalFunctionOptions {
   readonly handler: string;
   /** The function's environment (the template's plus the local endpoints). */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The runtime's clock: each invocation is tracked work on it (virtual time stands still until
+   * the invocation ends), and the function's code sees its time through `Date`.
+   * @default - no virtual time: invocations are not tracked and functions see the wall clock
+   */
+  readonly clock?: Clock;
   /**
    * Real milliseconds an invocation may take.
    * @default 3000 (the Lambda default of 3 seconds)
@@ -38,20 +45,41 @@ interface LocalFunctionOptions {
 const MAX_LOG_LINES = 5000;
 const HANDLER_EXTENSIONS = ['.mjs', '.js', '.cjs'];
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
+interface InvokeReply {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly result?: string | null;
+  readonly errorType?: string;
+  readonly errorMessage?: string;
+}
+
+/** One execution environment: a worker thread that runs one invocation at a time. */
+interface Environment {
+  readonly worker: Worker;
+  /** The invocation in flight, if any. */
+  current?: {
+    readonly id: string;
+    readonly timer: NodeJS.Timeout;
+    readonly resolve: (value: unknown) => void;
+    readonly reject: (error: Error) => void;
+  };
 }
 
 /**
- * One Lambda function run locally: its bundle in a worker thread of its own, with its own
- * `process.env` (so functions of different stacks never share environment variables), started on
- * the first invocation (a cold start) and kept warm until {@link LocalFunction.stop}.
+ * One Lambda function run locally. Like Lambda, it runs each invocation in an execution
+ * environment that serves one invocation at a time: a worker thread with the function's bundle
+ * and its own `process.env` (so functions of different stacks never share environment
+ * variables). An idle environment is reused (a warm start); when every environment is busy, a new
+ * one starts (a cold start), so concurrent invocations run side by side. An invocation that runs
+ * past the function's timeout (real time) fails with `Sandbox.Timedout` and its environment is
+ * ended, as Lambda ends it; the next invocation starts a fresh one.
+ *
+ * With a `clock`, each invocation is tracked work on it, and code in the function reads the
+ * clock's virtual time through `Date`.
  *
  * @example
  * ```ts
- * const fn = new LocalFunction({ name: 'f', arn, codeDirectory: 'cdk.out/asset.123', handler: 'index.handler', environment: {} });
+ * const fn = new LocalFunction({ name: 'f', arn, codeDirectory: 'cdk.out/asset.123', handler: 'index.handler', environment: {}, clock });
  * const result = await fn.invoke({ hello: 'world' });
  * await fn.stop();
  * ```
@@ -61,8 +89,10 @@ class LocalFunction {
   public readonly logs: string[] = [];
   /** How many times the function was invoked. */
   public invocations = 0;
-  private worker: Worker | undefined;
-  private readonly pending = new Map<string, Pending>();
+  /** How many execution environments were started (cold starts). */
+  public coldStarts = 0;
+  private readonly idle: Environment[] = [];
+  private readonly environments = new Set<Environment>();
   private readonly file: string;
   private readonly exportName: string;
 
@@ -92,31 +122,58 @@ class LocalFunction {
     return this.options.arn;
   }
 
+  /** Execution environments alive now (busy or idle). */
+  public get environmentCount(): number {
+    return this.environments.size;
+  }
+
   /**
    * Invokes the function and resolves to its result (parsed from JSON, as Lambda returns it).
    *
-   * @throws LambdaInvocationError when the handler throws (its `name` is the error's name) or
-   *   times out (`Sandbox.Timedout`)
+   * @throws LambdaInvocationError when the handler throws (its `name` is the error's name), times
+   *   out (`Sandbox.Timedout`), its environment crashes (`Runtime.ExitError`) or the function is
+   *   stopped (`Runtime.Stopped`)
    */
   public invoke(event: unknown): Promise<unknown> {
-    const worker = this.start();
+    const work = this.run(event);
+    return this.options.clock === undefined ? work : this.options.clock.track(work);
+  }
+
+  /** Ends every environment; invocations in flight fail with `Runtime.Stopped`. */
+  public async stop(): Promise<void> {
+    const all = [...this.environments];
+    this.environments.clear();
+    this.idle.length = 0;
+    await Promise.all(
+      all.map((environment) =>
+        this.end(
+          environment,
+          new LambdaInvocationError('Runtime.Stopped', 'The local runtime stopped.'),
+        ),
+      ),
+    );
+  }
+
+  private run(event: unknown): Promise<unknown> {
+    const environment = this.idle.pop() ?? this.start();
     const id = randomUUID();
     this.invocations += 1;
     const timeoutMs = this.options.timeoutMs ?? 3000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(
+        void this.end(
+          environment,
           new LambdaInvocationError(
             'Sandbox.Timedout',
-            `Task timed out after ${timeoutMs / 1000} seconds`,
+            `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
           ),
         );
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({
+      environment.current = { id, timer, resolve, reject };
+      environment.worker.postMessage({
         id,
         event,
+        now: this.options.clock?.now() ?? Date.now(),
         context: {
           functionName: this.options.name,
           functionVersion: '$LATEST',
@@ -131,20 +188,7 @@ class LocalFunction {
     });
   }
 
-  /** Stops the worker; pending invocations fail. */
-  public async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new LambdaInvocationError('Runtime.Stopped', 'The local runtime stopped.'));
-      this.pending.delete(id);
-    }
-    if (worker) await worker.terminate();
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
+  private start(): Environment {
     const env = {
       ...this.options.environment,
       AWS_LAMBDA_FUNCTION_NAME: this.options.name,
@@ -157,44 +201,54 @@ class LocalFunction {
     const worker = new Worker(LAMBDA_WORKER_SOURCE, {
       eval: true,
       env,
-      workerData: { file: this.file, exportName: this.exportName, sdkParentUrl: import.meta.url },
+      workerData: {
+        file: this.file,
+        exportName: this.exportName,
+        sdkParentUrl: import.meta.url,
+        now: this.options.clock?.now() ?? Date.now(),
+      },
       stdout: true,
       stderr: true,
     });
+    const environment: Environment = { worker };
     for (const stream of [worker.stdout, worker.stderr]) {
       createInterface({ input: stream }).on('line', (line) => this.log(line));
     }
-    worker.on(
-      'message',
-      (message: {
-        id: string;
-        ok: boolean;
-        result?: string | null;
-        errorType?: string;
-        errorMessage?: string;
-      }) => {
-        const pending = this.pending.get(message.id);
-        if (!pending) return;
-        this.pending.delete(message.id);
-        clearTimeout(pending.timer);
-        if (message.ok) pending.resolve(message.result == null ? null : JSON.parse(message.result));
-        else
-          pending.reject(
-            new LambdaInvocationError(message.errorType ?? 'Error', message.errorMessage ?? ''),
-          );
-      },
-    );
-    worker.on('error', (error) => {
-      for (const [id, pending] of this.pending) {
-        clearTimeout(pending.timer);
-        pending.reject(new LambdaInvocationError('Runtime.ExitError', error.message));
-        this.pending.delete(id);
-      }
-      this.worker = undefined;
+    worker.on('message', (reply: InvokeReply) => {
+      const current = environment.current;
+      if (current === undefined || current.id !== reply.id) return;
+      environment.current = undefined;
+      clearTimeout(current.timer);
+      if (this.environments.has(environment)) this.idle.push(environment);
+      if (reply.ok) current.resolve(reply.result == null ? null : JSON.parse(reply.result));
+      else
+        current.reject(
+          new LambdaInvocationError(reply.errorType ?? 'Error', reply.errorMessage ?? ''),
+        );
     });
+    const crashed = (message: string): void => {
+      void this.end(environment, new LambdaInvocationError('Runtime.ExitError', message));
+    };
+    worker.on('error', (error) => crashed(error.message));
+    worker.on('exit', (code) => crashed(`The environment exited with code ${code}.`));
     worker.unref();
-    this.worker = worker;
-    return worker;
+    this.environments.add(environment);
+    this.coldStarts += 1;
+    return environment;
+  }
+
+  /** Ends an environment: fails its invocation in flight with `error` and stops its thread. */
+  private async end(environment: Environment, error: LambdaInvocationError): Promise<void> {
+    this.environments.delete(environment);
+    const index = this.idle.indexOf(environment);
+    if (index >= 0) this.idle.splice(index, 1);
+    const current = environment.current;
+    environment.current = undefined;
+    if (current !== undefined) {
+      clearTimeout(current.timer);
+      current.reject(error);
+    }
+    await environment.worker.terminate();
   }
 
   private log(line: string): void {

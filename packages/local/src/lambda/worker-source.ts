@@ -1,12 +1,28 @@
 /**
- * Source of the worker thread that hosts one local Lambda function. It runs as an `eval` worker
- * (CommonJS), imports the function's bundle once, and answers invoke messages. Results cross
- * the thread boundary as JSON, as they cross the Lambda API.
+ * Source of the worker thread that hosts one execution environment of a local Lambda function.
+ * It runs as an `eval` worker (CommonJS), imports the function's bundle once (the cold start),
+ * and answers one invoke message at a time, as a Lambda environment does. Results cross the
+ * thread boundary as JSON, as they cross the Lambda API.
+ *
+ * Time: `Date` in the worker is replaced by a `Date` that reads the runtime's virtual clock. Each
+ * invoke message carries the virtual time, which stands still while the invocation is in flight
+ * (the invocation is tracked work), so `Date.now()`, `new Date()` and `Date()` report it for the
+ * whole invocation. `performance.now()` and timers stay real: the function's timeout is real time.
  */
 const LAMBDA_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
 const { register } = require('node:module');
+const RealDate = Date;
+let virtualNow = workerData.now;
+const virtualDateNow = function now() { return virtualNow; };
+globalThis.Date = new Proxy(RealDate, {
+  construct(target, args, newTarget) {
+    return Reflect.construct(target, args.length === 0 ? [virtualNow] : args, newTarget);
+  },
+  apply() { return new RealDate(virtualNow).toString(); },
+  get(target, key) { return key === 'now' ? virtualDateNow : Reflect.get(target, key); },
+});
 // Like the Lambda Node.js runtime, provide the AWS SDK v3 to bundles that leave it out: an
 // @aws-sdk/* or @smithy/* import the bundle cannot resolve is resolved from this package.
 const hook = 'export async function resolve(specifier, context, next) {' +
@@ -30,14 +46,15 @@ function load() {
   return loaded;
 }
 parentPort.on('message', async (message) => {
-  const { id, event, context } = message;
+  const { id, event, context, now } = message;
+  virtualNow = now;
   try {
     const handler = await load();
-    const deadline = Date.now() + context.timeoutMs;
+    const deadline = performance.now() + context.timeoutMs;
     const lambdaContext = {
       ...context,
       callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      getRemainingTimeInMillis: () => Math.max(0, Math.round(deadline - performance.now())),
       done() {}, succeed() {}, fail() {},
     };
     const result = await handler(event, lambdaContext);

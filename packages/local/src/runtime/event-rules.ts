@@ -137,7 +137,8 @@ class LocalEventBus {
     attempt: number,
   ): void {
     const clock = this.options.clock;
-    const work = target.fn.invoke(payload).then(
+    // The invocation is tracked work on the clock (see LocalFunction).
+    void target.fn.invoke(payload).then(
       () => {
         this.deliveries.push({
           rule: rule.name,
@@ -165,7 +166,6 @@ class LocalEventBus {
         this.timers.add(timer);
       },
     );
-    void clock.track(work);
   }
 }
 

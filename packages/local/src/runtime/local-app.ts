@@ -222,6 +222,7 @@ class LocalApp {
           ...Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)])),
           ...this.context.functionEnvironment,
         },
+        clock: this.context.clock,
         timeoutMs: Number(props.Timeout ?? 3) * 1000,
         memorySizeMb: Number(props.MemorySize ?? 128),
         ...(this.context.onLambdaLog ? { onLog: this.context.onLambdaLog } : {}),

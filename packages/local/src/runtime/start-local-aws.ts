@@ -125,7 +125,7 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
     for (const stopOne of stoppers.reverse()) await stopOne();
   };
   try {
-    const s3 = await startS3Server({ region });
+    const s3 = await startS3Server({ region, clock });
     stoppers.push(() => s3.stop());
     const bedrock = await startBedrockEmulator({
       ...options.bedrock,
@@ -136,6 +136,7 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
     });
     stoppers.push(() => bedrock.stop());
     const stepFunctions = await startStepFunctionsApi(registry, {
+      clock,
       describeExecution: (executionArn) => findExecution(apps, executionArn),
     });
     stoppers.push(() => stepFunctions.stop());

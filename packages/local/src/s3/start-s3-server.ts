@@ -1,9 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import type { Clock } from '../clock.js';
 import { InvalidOptionError, LocalServerError } from '../errors.js';
+import { attachClock } from '../http/attach-clock.js';
 
 /** Options of {@link startS3Server}. */
 interface S3ServerOptions {
@@ -28,6 +31,13 @@ interface S3ServerOptions {
    * @default - a new folder under the OS temporary directory
    */
   readonly directory?: string;
+  /**
+   * The runtime's clock: requests are tracked work on it and responses carry its time. The
+   * server then accepts any request time (functions sign with the virtual time, the host
+   * process with the wall time), so S3's 15-minute `RequestTimeTooSkewed` check is not made.
+   * @default - the real clock
+   */
+  readonly clock?: Clock;
 }
 
 /** Static credentials s3rver accepts. */
@@ -113,6 +123,10 @@ async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
   try {
     const address = await server.run();
     port = address.port;
+    if (options.clock !== undefined) {
+      const httpServer = (server as unknown as { httpServer: Server }).httpServer;
+      attachClock(httpServer, options.clock, { acceptAnyRequestTime: true });
+    }
   } catch (error) {
     if (ownsDirectory) await rm(directory, { recursive: true, force: true });
     throw new LocalServerError(`s3rver did not start: ${(error as Error).message}`, {

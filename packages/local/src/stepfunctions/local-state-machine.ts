@@ -332,8 +332,8 @@ class LocalStateMachine {
 
   private async invoke(fn: LocalFunction, payload: unknown): Promise<unknown> {
     try {
-      // Tracked: a manual clock moves on only once the function's work has settled.
-      return await this.options.clock.track(fn.invoke(payload));
+      // The function tracks its invocation on the clock: virtual time waits for it.
+      return await fn.invoke(payload);
     } catch (error) {
       if (error instanceof LambdaInvocationError) throw named(error.errorType, error.errorMessage);
       throw error;

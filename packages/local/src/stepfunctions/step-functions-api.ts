@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Clock } from '../clock.js';
 import { TaskTokenError } from '../errors.js';
+import { attachClock } from '../http/attach-clock.js';
 import type { ExecutionStatus } from './local-state-machine.js';
 import type { TaskTokenRegistry } from './task-token-registry.js';
 
@@ -39,6 +41,11 @@ interface StepFunctionsApiOptions {
    * @default - no execution is known: every ARN is `ExecutionDoesNotExist`
    */
   readonly describeExecution?: ExecutionLookup;
+  /**
+   * The runtime's clock: each request is tracked work on it, and responses carry its time.
+   * @default - the real clock
+   */
+  readonly clock?: Clock;
 }
 
 /** A running Step Functions callback API. */
@@ -242,6 +249,7 @@ async function startStepFunctionsApi(
       }
     })();
   });
+  if (options.clock !== undefined) attachClock(server, options.clock);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
