@@ -257,7 +257,7 @@ class RealTimeClock extends VirtualClock {
 
   public override now(): number {
     if (this.flowingSince === undefined) return this.current;
-    const flowed = this.current + (performance.now() - this.flowingSince) * this.speed;
+    const flowed = this.current + Math.floor((performance.now() - this.flowingSince) * this.speed);
     const next = this.peek();
     // Never past a timer that has not run yet, and never backwards.
     return Math.max(this.current, next === undefined ? flowed : Math.min(flowed, next.dueAt));

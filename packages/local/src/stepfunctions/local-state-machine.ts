@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Clock, ClockTimer } from '../clock.js';
 import { LambdaInvocationError } from '../errors.js';
+import { parseJsonPath, readJsonPath } from '../eventbridge/json-path.js';
 import type { LocalFunction } from '../lambda/local-function.js';
 import {
   type Definition,
@@ -9,6 +10,7 @@ import {
   prepareDefinition,
   retryDelayMs,
   type TaskPolicy,
+  type WaitPolicy,
 } from './prepare-definition.js';
 import type { TaskTokenRegistry } from './task-token-registry.js';
 
@@ -230,10 +232,12 @@ class LocalStateMachine {
   public readonly timeoutSeconds: number | undefined;
   public readonly executions: LocalExecution[] = [];
   private readonly tasks: Map<string, TaskPolicy>;
+  private readonly waits: Map<string, WaitPolicy>;
 
   public constructor(private readonly options: LocalStateMachineOptions) {
     const prepared = prepareDefinition(options.definition);
     this.tasks = prepared.tasks;
+    this.waits = prepared.waits;
     this.timeoutSeconds = prepared.timeoutSeconds;
     this.interpreter = new StateMachine(prepared.definition as never, {
       validationOptions: { checkArn: false },
@@ -275,7 +279,32 @@ class LocalStateMachine {
       handlers[policy.stateName] = (input) =>
         this.runTask(execution, policy, input) as Promise<JSONValue>;
     }
+    for (const policy of this.waits.values()) {
+      handlers[policy.stateName] = async (input) => {
+        await this.options.clock.sleep(this.waitMs(policy, input), execution.signal);
+        return input;
+      };
+    }
     return handlers;
+  }
+
+  /** How long a Wait state waits, in virtual milliseconds, as Step Functions reads its fields. */
+  private waitMs(policy: WaitPolicy, input: unknown): number {
+    const read = (path: string): unknown => readJsonPath(input, parseJsonPath(path, 'Path'));
+    const untilTimestamp = (value: unknown, field: string): number => {
+      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      if (Number.isNaN(time))
+        throw named('States.Runtime', `${policy.stateName}: ${field} is not a timestamp.`);
+      return Math.max(0, time - this.options.clock.now());
+    };
+    if (policy.seconds !== undefined) return policy.seconds * 1000;
+    if (policy.timestamp !== undefined) return untilTimestamp(policy.timestamp, 'Timestamp');
+    if (policy.timestampPath !== undefined)
+      return untilTimestamp(read(policy.timestampPath), 'TimestampPath');
+    const seconds = policy.secondsPath === undefined ? Number.NaN : read(policy.secondsPath);
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
+      throw named('States.Runtime', `${policy.stateName}: SecondsPath is not a whole number >= 0.`);
+    return seconds * 1000;
   }
 
   private async runTask(

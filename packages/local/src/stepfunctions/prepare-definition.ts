@@ -8,6 +8,18 @@ interface TaskPolicy {
   readonly retry: readonly Retrier[];
 }
 
+/** What a Wait state waits for, taken out of the definition (exactly one field is set). */
+interface WaitPolicy {
+  readonly stateName: string;
+  readonly seconds?: number;
+  readonly timestamp?: string;
+  readonly secondsPath?: string;
+  readonly timestampPath?: string;
+}
+
+/** The resource a Wait state becomes: a Task the runtime answers on its clock. */
+const LOCAL_WAIT_RESOURCE = 'arn:aws:states:::bedrock-batch-local:wait';
+
 /** One entry of a state's `Retry`. */
 interface Retrier {
   readonly ErrorEquals: readonly string[];
@@ -50,11 +62,12 @@ function visitStates(
 
 /**
  * Normalizes `ResultPath: "$"` away (the interpreter mishandles it), and takes time and retries
- * out of a definition's Task states so the local runtime can run them on
- * its own clock: the interpreter (aws-local-stepfunctions) would use real time, ignores
- * `HeartbeatSeconds`, and times a Task out after 60 s when `TimeoutSeconds` is absent. Returns
- * the definition to give the interpreter and each Task's policy; the top-level `TimeoutSeconds`
- * is returned separately.
+ * out of a definition's Task and Wait states so the local runtime can run them on its own clock:
+ * the interpreter (aws-local-stepfunctions) would use real time, ignores `HeartbeatSeconds`, and
+ * times a Task out after 60 s when `TimeoutSeconds` is absent. A Wait state becomes a Task whose
+ * result is its input (the same output as the Wait), answered by the runtime once the wait is
+ * over on its clock. Returns the definition to give the interpreter, each Task's policy and each
+ * Wait's policy; the top-level `TimeoutSeconds` is returned separately.
  *
  * @example
  * ```ts
@@ -64,18 +77,35 @@ function visitStates(
 function prepareDefinition(original: Definition): {
   definition: Definition;
   tasks: Map<string, TaskPolicy>;
+  waits: Map<string, WaitPolicy>;
   timeoutSeconds?: number;
 } {
   // A JSON copy, not structuredClone: objects must come from this realm (the interpreter checks
   // for plain objects by prototype, and test sandboxes run in a realm of their own).
   const definition = JSON.parse(JSON.stringify(original)) as Definition;
   const tasks = new Map<string, TaskPolicy>();
+  const waits = new Map<string, WaitPolicy>();
   visitStates(definition, (stateName, state) => {
     // `ResultPath: "$"` (replace the input) is the default; the interpreter would write the
     // result under a key named "$" instead, so leave the default to it.
     if (state.ResultPath === '$') delete state.ResultPath;
     for (const catcher of (state.Catch as Array<Record<string, unknown>> | undefined) ?? []) {
       if (catcher.ResultPath === '$') delete catcher.ResultPath;
+    }
+    if (state.Type === 'Wait') {
+      waits.set(stateName, {
+        stateName,
+        ...(typeof state.Seconds === 'number' ? { seconds: state.Seconds } : {}),
+        ...(typeof state.Timestamp === 'string' ? { timestamp: state.Timestamp } : {}),
+        ...(typeof state.SecondsPath === 'string' ? { secondsPath: state.SecondsPath } : {}),
+        ...(typeof state.TimestampPath === 'string' ? { timestampPath: state.TimestampPath } : {}),
+      });
+      for (const field of ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'])
+        delete state[field];
+      state.Type = 'Task';
+      state.Resource = LOCAL_WAIT_RESOURCE;
+      state.TimeoutSeconds = INTERPRETER_TASK_TIMEOUT_SECONDS;
+      return;
     }
     if (state.Type !== 'Task') return;
     tasks.set(stateName, {
@@ -98,7 +128,12 @@ function prepareDefinition(original: Definition): {
   });
   const timeoutSeconds = definition.TimeoutSeconds;
   delete definition.TimeoutSeconds;
-  return { definition, tasks, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) };
+  return {
+    definition,
+    tasks,
+    waits,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+  };
 }
 
 /**
@@ -131,5 +166,5 @@ function retryDelayMs(
   return retrier.JitterStrategy === 'FULL' ? Math.floor(random() * ms) : ms;
 }
 
-export type { Definition, Retrier, TaskPolicy };
+export type { Definition, Retrier, TaskPolicy, WaitPolicy };
 export { findRetrier, prepareDefinition, retryDelayMs };

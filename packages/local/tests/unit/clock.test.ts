@@ -167,6 +167,68 @@ describe('Class: RealTimeClock', () => {
     await expect(clock.track(Promise.resolve(7))).resolves.toBe(7);
   });
 
+  it('stands still while tracked work is in flight, and runs the due timer once it settles', async () => {
+    // Prepare: one real millisecond of idle waiting is a virtual hour.
+    const clock = new RealTimeClock({ msPerVirtualHour: 1, start: 0 });
+    let release: () => void = () => undefined;
+    const work = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ran: number[] = [];
+    let dueAt = 0;
+    const done = new Promise<void>((resolve) => {
+      dueAt = clock.setTimer(10 * 60_000, () => {
+        ran.push(clock.now());
+        resolve();
+      }).dueAt;
+    });
+
+    // Act
+    void clock.track(work);
+    const frozen = clock.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const during = { now: clock.now(), busy: clock.busy, ran: ran.length };
+    release();
+    await done;
+
+    // Assess
+    expect(during).toEqual({ now: frozen, busy: true, ran: 0 });
+    expect(ran).toEqual([dueAt]);
+    expect(frozen).toBeLessThanOrEqual(dueAt);
+  });
+
+  it('never moves past a timer that has not run, and runs timers due together one at a time', async () => {
+    // Prepare
+    const clock = new RealTimeClock({ msPerVirtualHour: 1, start: 0 });
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const { dueAt } = clock.setTimer(60_000, () => {
+      order.push(`a@${clock.now()}`);
+      void clock.track(
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      );
+    });
+    const second = new Promise<void>((resolve) =>
+      clock.setTimer(Math.max(0, dueAt - clock.now()), () => {
+        order.push(`b@${clock.now()}`);
+        resolve();
+      }),
+    );
+
+    // Act
+    while (order.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const whileFirstWorks = [...order];
+    release();
+    await second;
+
+    // Assess
+    expect(whileFirstWorks).toEqual([`a@${dueAt}`]);
+    expect(order).toEqual([`a@${dueAt}`, `b@${dueAt}`]);
+  });
+
   it('throws InvalidOptionError for a non-positive compression', () => {
     // Act / Assess
     expect(() => new RealTimeClock({ msPerVirtualHour: 0 })).toThrow(

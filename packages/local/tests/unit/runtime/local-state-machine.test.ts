@@ -141,6 +141,31 @@ describe('Class: LocalStateMachine', () => {
     expect(result.history.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
   });
 
+  it.each([
+    ['Seconds', { Seconds: 90 }, {}],
+    ['SecondsPath', { SecondsPath: '$.delay' }, { delay: 90 }],
+    ['TimestampPath', { TimestampPath: '$.until' }, { until: '2026-01-01T00:01:30Z' }],
+  ])('runs a Wait state (%s) on the clock and passes its input on', async (_field, wait, input) => {
+    // Prepare
+    const { sm, clock } = machine(
+      { StartAt: 'Pause', States: { Pause: { Type: 'Wait', ...wait, End: true } } },
+      fakeFunction(() => null),
+    );
+    const execution = sm.startExecution({ ...input, keep: 'me' });
+
+    // Act
+    await clock.advance(89_999);
+    const early = execution.running;
+    await clock.advance(1);
+
+    // Assess
+    expect(early).toBe(true);
+    await expect(execution.result).resolves.toMatchObject({
+      status: 'SUCCEEDED',
+      output: { ...input, keep: 'me' },
+    });
+  });
+
   const waitTask = (extra: Record<string, unknown> = {}) => ({
     StartAt: 'Wait',
     States: {
