@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   type BedrockEmulatorOptions,
+  type Clock,
   type ExecutionResult,
   type LocalApp,
   type LocalAws,
@@ -20,20 +21,26 @@ const MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
 const RECONCILE_PERIOD_MS = 5 * 60_000;
 const STEP_MS = 10_000;
 
-/** What a test needs: the local AWS on a manual clock, the app loaded, and helpers. */
+/** Where the tests' virtual time starts unless a test passes its own clock. */
+const E2E_START = Date.parse('2026-11-25T00:00:00Z');
+
+/** What a test needs: the local AWS on a clock (manual by default), the app loaded, and helpers. */
 interface E2e {
   readonly local: LocalAws;
   readonly app: LocalApp;
-  readonly clock: ManualClock;
+  readonly clock: Clock;
   /** Uploads text to the stack's bucket. */
   put(key: string, body: string, stack?: string): Promise<void>;
   /** Uploads `count` generated review records as one manifest; returns its key. */
   manifest(n: number, count?: number, stack?: string): Promise<string>;
   /** Starts an execution of `<stack>/Pipeline`. */
   start(input: unknown, stack?: string): LocalExecution;
-  /** Moves virtual time in steps until the execution ends; returns its result. */
+  /**
+   * Moves virtual time in steps (a manual clock) or waits (a clock that runs by itself) until the
+   * execution ends; returns its result.
+   */
   run(execution: LocalExecution, maxVirtualMs?: number): Promise<ExecutionResult>;
-  /** Moves virtual time in steps until `condition` holds. */
+  /** Moves virtual time in steps (or waits, see `run`) until `condition` holds. */
   driveUntil(condition: () => boolean, what: string, maxVirtualMs?: number): Promise<void>;
   /** Jobs of the emulator still in flight (not in a terminal status). */
   jobsInFlight(): string[];
@@ -42,7 +49,12 @@ interface E2e {
 
 /** Synthesizes an app of E2eStack(s) into a fresh folder. */
 function synthE2eApp(
-  options: { stacks?: readonly string[]; twoFragments?: boolean; maxConcurrency?: number } = {},
+  options: {
+    stacks?: readonly string[];
+    twoFragments?: boolean;
+    maxConcurrency?: number;
+    slowStepMs?: number;
+  } = {},
 ): string {
   const outdir = mkdtempSync(join(tmpdir(), 'bedrock-batch-e2e-'));
   const app = new App({ outdir });
@@ -50,6 +62,7 @@ function synthE2eApp(
     new E2eStack(app, name, {
       twoFragments: options.twoFragments ?? false,
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+      ...(options.slowStepMs !== undefined ? { slowStepMs: options.slowStepMs } : {}),
     });
   }
   app.synth();
@@ -57,26 +70,28 @@ function synthE2eApp(
 }
 
 /**
- * Starts the local AWS on a manual clock (one virtual step at a time, Lambda work settled
- * between steps) and loads a synthesized E2eStack app.
+ * Starts the local AWS on a clock (by default a manual one started on 2026-11-25, moved one
+ * virtual step at a time) and loads a synthesized E2eStack app.
  */
 async function startE2e(
   options: {
     stacks?: readonly string[];
     twoFragments?: boolean;
     maxConcurrency?: number;
+    slowStepMs?: number;
     bedrock?: BedrockEmulatorOptions;
+    clock?: Clock;
   } = {},
 ): Promise<E2e> {
   const outdir = synthE2eApp(options);
-  const clock = new ManualClock({ start: Date.parse('2026-11-25T00:00:00Z') });
+  const clock = options.clock ?? new ManualClock({ start: E2E_START });
   const local = await startLocalAws({ clock, bedrock: { seed: 7, ...options.bedrock } });
   const app = await local.loadApp(outdir);
   const s3 = local.createS3Client();
   const defaultStack = options.stacks?.[0] ?? 'E2e';
   const step = async (): Promise<void> => {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    await clock.advance(STEP_MS);
+    await new Promise((resolve) => setTimeout(resolve, clock instanceof ManualClock ? 2 : 20));
+    if (clock instanceof ManualClock) await clock.advance(STEP_MS);
   };
   const driveUntil = async (
     condition: () => boolean,
@@ -129,4 +144,4 @@ function batchInput(manifestKeys: readonly string[], jobName = 'reviews'): Recor
 }
 
 export type { E2e };
-export { batchInput, MODEL_ID, RECONCILE_PERIOD_MS, STEP_MS, startE2e, synthE2eApp };
+export { batchInput, E2E_START, MODEL_ID, RECONCILE_PERIOD_MS, STEP_MS, startE2e, synthE2eApp };

@@ -1,10 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { BedrockBatchSfn } from '@bedrock-batch/construct';
 import {
   Duration,
+  aws_lambda as lambda,
   Stack,
   type StackProps,
   aws_s3 as s3,
   aws_stepfunctions as sfn,
+  aws_stepfunctions_tasks as tasks,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
@@ -20,7 +23,15 @@ interface E2eStackProps extends StackProps {
    * @default - the construct's default
    */
   readonly maxConcurrency?: number;
+  /**
+   * Put a Lambda step before the fragment that takes this many real milliseconds, under a task
+   * timeout of one virtual minute; it logs the time its code sees.
+   * @default - no such step
+   */
+  readonly slowStepMs?: number;
 }
+
+const SLOW_STEP_CODE = fileURLToPath(new URL('../fixtures/functions/slow-step', import.meta.url));
 
 /**
  * The state machine the end-to-end tests drive: the execution input goes to the fragment as it
@@ -54,8 +65,24 @@ class E2eStack extends Stack {
       second.addCatch(failed);
       chain = first.next(second);
     }
+    let start: sfn.IChainable = chain.next(new sfn.Succeed(this, 'Done'));
+    if (props.slowStepMs !== undefined) {
+      const slowFunction = new lambda.Function(this, 'SlowStepFunction', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromAsset(SLOW_STEP_CODE),
+        timeout: Duration.seconds(30),
+        environment: { SLOW_MS: String(props.slowStepMs) },
+      });
+      start = new tasks.LambdaInvoke(this, 'Slow Step', {
+        lambdaFunction: slowFunction,
+        payloadResponseOnly: true,
+        resultPath: sfn.JsonPath.DISCARD,
+        taskTimeout: sfn.Timeout.duration(Duration.minutes(1)),
+      }).next(start);
+    }
     new sfn.StateMachine(this, 'Pipeline', {
-      definitionBody: sfn.DefinitionBody.fromChainable(chain.next(new sfn.Succeed(this, 'Done'))),
+      definitionBody: sfn.DefinitionBody.fromChainable(start),
     });
   }
 }
