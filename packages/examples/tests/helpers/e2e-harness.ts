@@ -85,7 +85,11 @@ async function startE2e(
 ): Promise<E2e> {
   const outdir = synthE2eApp(options);
   const clock = options.clock ?? new ManualClock({ start: E2E_START });
-  const local = await startLocalAws({ clock, bedrock: { seed: 7, ...options.bedrock } });
+  const local = await startLocalAws({
+    clock,
+    retrySeed: 7,
+    bedrock: { seed: 7, ...options.bedrock },
+  });
   const app = await local.loadApp(outdir);
   const s3 = local.createS3Client();
   const defaultStack = options.stacks?.[0] ?? 'E2e';

@@ -5,6 +5,7 @@ import {
   loadCloudAssembly,
 } from '../assembly/cloud-assembly.js';
 import { IntrinsicResolver } from '../assembly/resolve-intrinsics.js';
+import { createRandom, hashString } from '../bedrock/random.js';
 import type { Clock } from '../clock.js';
 import { AssemblyError, NotFoundError } from '../errors.js';
 import { LocalFunction } from '../lambda/local-function.js';
@@ -23,6 +24,8 @@ interface LocalAppContext {
   /** Environment every function gets on top of its own (endpoints, region, credentials). */
   readonly functionEnvironment: Readonly<Record<string, string>>;
   readonly onLambdaLog?: (functionName: string, line: string) => void;
+  /** Seed of the retry jitter; each state machine gets its own sequence. */
+  readonly retrySeed?: number;
 }
 
 /** A bucket of the app, with where it came from. */
@@ -263,6 +266,9 @@ class LocalApp {
           clock: this.context.clock,
           registry: this.context.registry,
           findFunction: (nameOrArn) => this.findFunction(nameOrArn),
+          ...(this.context.retrySeed !== undefined
+            ? { random: createRandom(hashString(`${this.context.retrySeed}:${identity.ref}`)) }
+            : {}),
         }),
       });
     }

@@ -7,6 +7,7 @@ import {
   startBedrockEmulator,
 } from '../bedrock/start-bedrock-emulator.js';
 import { type Clock, RealTimeClock } from '../clock.js';
+import { InvalidOptionError } from '../errors.js';
 import { type S3Server, startS3Server } from '../s3/start-s3-server.js';
 import {
   type ExecutionDescription,
@@ -43,6 +44,13 @@ interface LocalAwsOptions {
    * @default - lines are kept on each function (`app.functions.get(name).logs`) only
    */
   readonly onLambdaLog?: (functionName: string, line: string) => void;
+  /**
+   * Seed of the full jitter of Task `Retry` delays: each state machine draws from its own
+   * seeded sequence (tasks failing at the same virtual instant draw in the order their failures
+   * arrive).
+   * @default - no seed: `Math.random`
+   */
+  readonly retrySeed?: number;
 }
 
 /** The local AWS: S3, Bedrock and Step Functions on 127.0.0.1, and the apps loaded into it. */
@@ -114,6 +122,9 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const clock = options.clock ?? new RealTimeClock({ msPerVirtualHour: 1000 });
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
+  if (options.retrySeed !== undefined && !Number.isInteger(options.retrySeed)) {
+    throw new InvalidOptionError('retrySeed', options.retrySeed, 'must be an integer');
+  }
   const registry = new TaskTokenRegistry();
   const stoppers: Array<() => Promise<void>> = [];
   const apps: LocalApp[] = [];
@@ -177,6 +188,7 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
           accountId,
           functionEnvironment: env,
           ...(options.onLambdaLog ? { onLambdaLog: options.onLambdaLog } : {}),
+          ...(options.retrySeed !== undefined ? { retrySeed: options.retrySeed } : {}),
         });
         apps.push(app);
         return app;

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { CreateModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -225,5 +225,30 @@ describe('Runtime: a synthesized app on the local AWS', () => {
       .flatMap((fn) => fn.logs.map((line) => JSON.parse(line).env))
       .filter((env) => env !== undefined);
     expect(new Set(envs)).toEqual(new Set(['bedrock-events', 'schedule']));
+  });
+});
+
+describe('Function: startLocalAws options', () => {
+  it('removes what it created on stop: the S3 folder, and no timer or work is left', async () => {
+    // Prepare
+    const clock = new ManualClock();
+    const local = await startLocalAws({ clock });
+    const folder = local.s3.directory;
+    const existed = existsSync(folder);
+
+    // Act
+    await local.stop();
+
+    // Assess
+    expect(existed).toBe(true);
+    expect(existsSync(folder)).toBe(false);
+    expect(clock.busy).toBe(false);
+  });
+
+  it('rejects a retrySeed that is not an integer with InvalidOptionError, starting nothing', async () => {
+    // Act / Assess
+    await expect(startLocalAws({ clock: new ManualClock(), retrySeed: 1.5 })).rejects.toThrow(
+      'Invalid option retrySeed: must be an integer (received: 1.5)',
+    );
   });
 });
