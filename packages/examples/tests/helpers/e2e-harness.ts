@@ -57,16 +57,21 @@ function synthE2eApp(
   } = {},
 ): string {
   const outdir = mkdtempSync(join(tmpdir(), 'bedrock-batch-e2e-'));
-  const app = new App({ outdir });
-  for (const name of options.stacks ?? ['E2e']) {
-    new E2eStack(app, name, {
-      twoFragments: options.twoFragments ?? false,
-      ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
-      ...(options.slowStepMs !== undefined ? { slowStepMs: options.slowStepMs } : {}),
-    });
+  try {
+    const app = new App({ outdir });
+    for (const name of options.stacks ?? ['E2e']) {
+      new E2eStack(app, name, {
+        twoFragments: options.twoFragments ?? false,
+        ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+        ...(options.slowStepMs !== undefined ? { slowStepMs: options.slowStepMs } : {}),
+      });
+    }
+    app.synth();
+    return outdir;
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
   }
-  app.synth();
-  return outdir;
 }
 
 /**
@@ -85,12 +90,20 @@ async function startE2e(
 ): Promise<E2e> {
   const outdir = synthE2eApp(options);
   const clock = options.clock ?? new ManualClock({ start: E2E_START });
+  const removeOutdir = (): void => rmSync(outdir, { recursive: true, force: true });
   const local = await startLocalAws({
     clock,
     retrySeed: 7,
     bedrock: { seed: 7, ...options.bedrock },
+  }).catch((error: unknown) => {
+    removeOutdir();
+    throw error;
   });
-  const app = await local.loadApp(outdir);
+  const app = await local.loadApp(outdir).catch(async (error: unknown) => {
+    await local.stop();
+    removeOutdir();
+    throw error;
+  });
   const s3 = local.createS3Client();
   const defaultStack = options.stacks?.[0] ?? 'E2e';
   const step = async (): Promise<void> => {
@@ -135,8 +148,11 @@ async function startE2e(
         .filter((job) => !isTerminalJobStatus(job.status))
         .map((job) => `${job.jobName}: ${job.status}`),
     stop: async () => {
-      await local.stop();
-      rmSync(outdir, { recursive: true, force: true });
+      try {
+        await local.stop();
+      } finally {
+        removeOutdir();
+      }
     },
   };
   return e2e;

@@ -51,9 +51,12 @@ async function startHarness(options: BedrockEmulatorOptions = {}): Promise<Harne
     bedrock,
     stop: async () => {
       bedrock.destroy();
-      await emulator.stop();
-      s3Client.destroy();
-      await s3.stop();
+      try {
+        await emulator.stop();
+      } finally {
+        s3Client.destroy();
+        await s3.stop(); // removes the server's temporary folder
+      }
     },
   };
 }

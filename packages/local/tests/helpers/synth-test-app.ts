@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,20 @@ function fixtureFunction(
  * Synthesizes a small app into a fresh folder: a bucket; a state machine whose callback task is
  * answered by its Lambda through the Step Functions API; one whose task never gets an answer
  * (heartbeat 60 s); a rule sending Bedrock job events to a function; a schedule every 5 minutes.
+ * The caller removes the folder; it is removed here when synthesis fails.
  */
 function synthTestApp(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'local-test-app-'));
+  try {
+    synthInto(outdir);
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
+  return outdir;
+}
+
+function synthInto(outdir: string): void {
   const app = new App({ outdir });
   const stack = new Stack(app, 'LocalTest', {
     env: { account: '123456789012', region: 'us-east-1' },
@@ -84,7 +95,6 @@ function synthTestApp(): string {
     targets: [new targets.LambdaFunction(ticker)],
   });
   app.synth();
-  return outdir;
 }
 
 export { synthTestApp };
