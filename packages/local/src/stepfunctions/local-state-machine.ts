@@ -291,19 +291,23 @@ class LocalStateMachine {
   /** How long a Wait state waits, in virtual milliseconds, as Step Functions reads its fields. */
   private waitMs(policy: WaitPolicy, input: unknown): number {
     const read = (path: string): unknown => readJsonPath(input, parseJsonPath(path, 'Path'));
+    const invalid = (field: string, value: unknown, expected: string): Error =>
+      named(
+        'States.Runtime',
+        `Wait state ${policy.stateName}: ${field} must be ${expected} (received: ${JSON.stringify(value) ?? 'undefined'}).`,
+      );
     const untilTimestamp = (value: unknown, field: string): number => {
       const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (Number.isNaN(time))
-        throw named('States.Runtime', `${policy.stateName}: ${field} is not a timestamp.`);
+      if (Number.isNaN(time)) throw invalid(field, value, 'an RFC 3339 timestamp');
       return Math.max(0, time - this.options.clock.now());
     };
     if (policy.seconds !== undefined) return policy.seconds * 1000;
     if (policy.timestamp !== undefined) return untilTimestamp(policy.timestamp, 'Timestamp');
     if (policy.timestampPath !== undefined)
       return untilTimestamp(read(policy.timestampPath), 'TimestampPath');
-    const seconds = policy.secondsPath === undefined ? Number.NaN : read(policy.secondsPath);
+    const seconds = policy.secondsPath === undefined ? undefined : read(policy.secondsPath);
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
-      throw named('States.Runtime', `${policy.stateName}: SecondsPath is not a whole number >= 0.`);
+      throw invalid('SecondsPath', seconds, 'a whole number of seconds >= 0');
     return seconds * 1000;
   }
 

@@ -166,6 +166,28 @@ describe('Class: LocalStateMachine', () => {
     });
   });
 
+  it('fails a Wait state whose SecondsPath is not a whole number with States.Runtime naming the value', async () => {
+    // Prepare
+    const { sm } = machine(
+      {
+        StartAt: 'Pause',
+        States: { Pause: { Type: 'Wait', SecondsPath: '$.delay', End: true } },
+      },
+      fakeFunction(() => null),
+    );
+
+    // Act
+    const result = await sm.startExecution({ delay: 'soon' }).result;
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        'Wait state Pause: SecondsPath must be a whole number of seconds >= 0 (received: "soon").',
+    });
+  });
+
   const waitTask = (extra: Record<string, unknown> = {}) => ({
     StartAt: 'Wait',
     States: {
