@@ -239,7 +239,8 @@ class RealTimeClock extends VirtualClock {
   public readonly speed: number;
   /** Real time (performance.now) since which virtual time flows; undefined while it stands. */
   private flowingSince: number | undefined;
-  private handle: NodeJS.Timeout | undefined;
+  /** Cancels the real timer (or immediate) armed for the earliest virtual timer. */
+  private disarm: (() => void) | undefined;
 
   public constructor(options: RealTimeClockOptions = {}) {
     super(options.start ?? Date.now());
@@ -279,8 +280,8 @@ class RealTimeClock extends VirtualClock {
   private stand(): void {
     this.current = this.now();
     this.flowingSince = undefined;
-    if (this.handle !== undefined) clearTimeout(this.handle);
-    this.handle = undefined;
+    this.disarm?.();
+    this.disarm = undefined;
   }
 
   /** Lets time flow again once a turn of the event loop started no new work. */
@@ -292,18 +293,27 @@ class RealTimeClock extends VirtualClock {
     });
   }
 
-  /** Sets the real timer for the earliest virtual timer. */
+  /**
+   * Sets the real timer for the earliest virtual timer; one already due runs on the next turn of
+   * the event loop (`setTimeout` would wait at least a millisecond).
+   */
   private arm(): void {
-    if (this.handle !== undefined) clearTimeout(this.handle);
-    this.handle = undefined;
+    this.disarm?.();
+    this.disarm = undefined;
     const next = this.peek();
     if (next === undefined) return;
-    const realDelay = Math.max(0, (next.dueAt - this.now()) / this.speed);
-    this.handle = setTimeout(() => this.fire(), Math.min(realDelay, MAX_TIMEOUT_MS));
+    const realDelay = (next.dueAt - this.now()) / this.speed;
+    if (realDelay <= 0) {
+      const immediate = setImmediate(() => this.fire());
+      this.disarm = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(() => this.fire(), Math.min(realDelay, MAX_TIMEOUT_MS));
+      this.disarm = () => clearTimeout(timeout);
+    }
   }
 
   private fire(): void {
-    this.handle = undefined;
+    this.disarm = undefined;
     const next = this.peek();
     if (next === undefined || this.busy) return;
     if (this.now() < next.dueAt) {

@@ -41,7 +41,7 @@ interface BedrockEmulatorOptions {
   readonly accountId?: string;
   /**
    * The clock jobs run on. Pass a {@link ManualClock} to step jobs in tests.
-   * @default new RealTimeClock({ msPerVirtualHour: 1000 }) - one virtual hour per real second
+   * @default new RealTimeClock({ msPerVirtualHour: 1000 }) - a virtual hour per real second idle
    */
   readonly clock?: Clock;
   /**

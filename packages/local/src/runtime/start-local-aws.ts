@@ -20,8 +20,9 @@ import { LocalApp } from './local-app.js';
 /** Options of {@link startLocalAws}. */
 interface LocalAwsOptions {
   /**
-   * The clock of everything: Bedrock job phases, task timeouts and heartbeats, retries, schedules.
-   * @default new RealTimeClock({ msPerVirtualHour: 1000 }) - one virtual hour per real second
+   * The clock of everything: Bedrock job phases, task timeouts and heartbeats, retries, Wait
+   * states, schedules, and the `Date` the functions' code sees.
+   * @default new RealTimeClock({ msPerVirtualHour: 1000 }) - a virtual hour per real second idle
    */
   readonly clock?: Clock;
   /**
