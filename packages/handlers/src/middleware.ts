@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj } from './middy-types.js';
 
 /** Log keys a middleware adds to every line of an invocation. */
 type LogKeys = Record<string, string | undefined>;

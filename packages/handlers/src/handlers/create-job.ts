@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddyfiedHandler } from '@middy/core';
+import middy from '@middy/core';
 import { readHandlerConfig } from '../config.js';
 import { createJob } from '../create-job.js';
 import { appendLogKeys, logInvocationError, stringAt } from '../middleware.js';
+import type { MiddyfiedHandler } from '../middy-types.js';
 import { type LambdaHandlerOptions, resolveLambdaOptions } from './lambda-options.js';
 
 /** What the create-job Lambda returns (the waiting task ignores it). */
@@ -47,7 +48,7 @@ function makeCreateJobHandler(
  * await handler(createJobPayload, context);
  * ```
  */
-const handler = makeCreateJobHandler();
+const handler: MiddyfiedHandler<unknown, CreateJobHandlerResult> = makeCreateJobHandler();
 
 export type { CreateJobResult } from '../create-job.js';
 export type { CreateJobHandlerResult };

@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddyfiedHandler } from '@middy/core';
+import middy from '@middy/core';
 import { readHandlerConfig } from '../config.js';
 import { handleJobEvent, type JobEventResult } from '../job-event.js';
 import { appendLogKeys, logInvocationError, stringAt } from '../middleware.js';
+import type { MiddyfiedHandler } from '../middy-types.js';
 import { type LambdaHandlerOptions, resolveLambdaOptions } from './lambda-options.js';
 
 /**
@@ -40,7 +41,7 @@ function makeJobEventHandler(
  * await handler(jobStateChangeEvent, context);
  * ```
  */
-const handler = makeJobEventHandler();
+const handler: MiddyfiedHandler<unknown, JobEventResult> = makeJobEventHandler();
 
 export type { JobEventResult };
 export { handleJobEvent, handler, makeJobEventHandler };

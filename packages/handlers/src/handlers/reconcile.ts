@@ -1,7 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddyfiedHandler } from '@middy/core';
+import middy from '@middy/core';
 import { readHandlerConfig } from '../config.js';
 import { logInvocationError } from '../middleware.js';
+import type { MiddyfiedHandler } from '../middy-types.js';
 import { type ReconcileSummary, reconcile } from '../reconcile.js';
 import { type LambdaHandlerOptions, resolveLambdaOptions } from './lambda-options.js';
 
@@ -45,7 +46,7 @@ function makeReconcileHandler(
  * const summary = await handler(scheduledEvent, context);
  * ```
  */
-const handler = makeReconcileHandler();
+const handler: MiddyfiedHandler<unknown, ReconcileSummary> = makeReconcileHandler();
 
 export type { ReconcileOptions, ReconcileSummary } from '../reconcile.js';
 export { handler, makeReconcileHandler, reconcile };
