@@ -13,11 +13,9 @@ import type {
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateModelInvocationJob.html
  *
  * @example
- * ```ts
  * new BedrockBatchSfn(stack, 'Batch', { ...props, modelInvocationType: ModelInvocationType.CONVERSE });
- * ```
  */
-enum ModelInvocationType {
+export enum ModelInvocationType {
   /** Each record's `modelInput` is the model provider's native `InvokeModel` body. */
   INVOKE_MODEL = 'InvokeModel',
   /** Each record's `modelInput` is a `Converse` request. */
@@ -29,11 +27,9 @@ enum ModelInvocationType {
  * contents are never logged at `INFO` or above.
  *
  * @example
- * ```ts
  * new BedrockBatchSfn(stack, 'Batch', { ...props, handlerLogLevel: HandlerLogLevel.DEBUG });
- * ```
  */
-enum HandlerLogLevel {
+export enum HandlerLogLevel {
   /** Everything, including each AWS call. */
   DEBUG = 'DEBUG',
   /** One line per job event, delivery and reconcile run. */
@@ -53,16 +49,14 @@ enum HandlerLogLevel {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  *
  * @example
- * ```ts
  * const quotaRetry: BedrockBatchRetryOptions = {
  *   interval: Duration.minutes(10),
  *   maxAttempts: 50,
  *   backoffRate: 1.5,
  *   maxDelay: Duration.hours(2),
  * };
- * ```
  */
-interface BedrockBatchRetryOptions {
+export interface BedrockBatchRetryOptions {
   /**
    * Wait before the first retry (at least 1 second).
    *
@@ -97,14 +91,12 @@ interface BedrockBatchRetryOptions {
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/batch-vpc.html
  *
  * @example
- * ```ts
  * const vpcConfig: BedrockBatchVpcConfig = {
  *   subnets: vpc.privateSubnets,
  *   securityGroups: [batchSecurityGroup],
  * };
- * ```
  */
-interface BedrockBatchVpcConfig {
+export interface BedrockBatchVpcConfig {
   /** Subnets of the job's network interfaces: 1 to 16. */
   readonly subnets: ec2.ISubnet[];
   /** Security groups of the job's network interfaces: 1 to 5. */
@@ -119,16 +111,14 @@ interface BedrockBatchVpcConfig {
  * `BatchFragmentInputSchema`, `BatchJobResultSchema` (one per manifest key) and `BatchErrorName`.
  *
  * @example
- * ```ts
  * const props: BedrockBatchSfnProps = {
  *   bedrockBatchInputBucket: bucket,
  *   bedrockBatchOutputBucket: bucket,
  *   timeout: Duration.hours(48),
  *   maxConcurrency: 5,
  * };
- * ```
  */
-interface BedrockBatchSfnProps {
+export interface BedrockBatchSfnProps {
   /**
    * Bucket that holds the JSONL input files (`manifest_keys` are keys in it). The Bedrock
    * service role may read it (and decrypt with its KMS key, when it has one).
@@ -257,6 +247,3 @@ interface BedrockBatchSfnProps {
    */
   readonly handlerLogLevel?: HandlerLogLevel;
 }
-
-export type { BedrockBatchRetryOptions, BedrockBatchSfnProps, BedrockBatchVpcConfig };
-export { HandlerLogLevel, ModelInvocationType };

@@ -1,4 +1,3 @@
-import { BatchErrorName } from '@bedrock-batch/schema';
 import {
   Duration,
   type aws_iam as iam,
@@ -11,6 +10,7 @@ import type { BedrockBatchSfnProps } from './bedrock-batch-sfn-props.js';
 import { configureBedrockRole } from './bedrock-role.js';
 import { InvalidPropError } from './errors.js';
 import { type ResolvedProps, type ResolvedRetry, resolveProps } from './resolve-props.js';
+import { BATCH_ERROR_NAMES } from './service-constants.js';
 import { BedrockBatchSharedResources } from './shared-resources.js';
 
 /** Step Functions allows state names of at most 80 characters. */
@@ -51,7 +51,6 @@ const STATE_SUFFIX = {
  * job-event and reconcile functions, the job-state rule and the reconcile schedule.
  *
  * @example
- * ```ts
  * const batch = new BedrockBatchSfn(stack, 'AwsBedrockBatchSfn', {
  *   bedrockBatchInputBucket: bucket,
  *   bedrockBatchOutputBucket: bucket,
@@ -61,9 +60,8 @@ const STATE_SUFFIX = {
  * new sfn.StateMachine(stack, 'StateMachine', {
  *   definitionBody: sfn.DefinitionBody.fromChainable(inputState.next(batch).next(outputState)),
  * });
- * ```
  */
-class BedrockBatchSfn extends sfn.StateMachineFragment {
+export class BedrockBatchSfn extends sfn.StateMachineFragment {
   /** First state: checks the input and routes it. */
   public readonly startState: sfn.State;
   /** The states a `next()` continues from. */
@@ -132,7 +130,7 @@ class BedrockBatchSfn extends sfn.StateMachineFragment {
     this.rejectInputState.branch(
       new sfn.Fail(this, 'InvalidInput', {
         stateName: `${id} ${STATE_SUFFIX.invalid}`,
-        error: BatchErrorName.InvalidInput,
+        error: BATCH_ERROR_NAMES.InvalidInput,
         cause:
           'The BedrockBatchSfn input needs job_name, model_id and at least one manifest_keys entry (see BatchFragmentInputSchema in @bedrock-batch/schema).',
       }),
@@ -190,12 +188,10 @@ class BedrockBatchSfn extends sfn.StateMachineFragment {
    * @returns this fragment, for chaining
    *
    * @example
-   * ```ts
    * batch.addCatch(new sfn.Fail(stack, 'Failed', {
    *   errorPath: sfn.JsonPath.stringAt('$.Error'),
    *   causePath: sfn.JsonPath.stringAt('$.Cause'),
    * }));
-   * ```
    */
   public addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): this {
     this.mapState.addCatch(handler, props);
@@ -213,27 +209,28 @@ class BedrockBatchSfn extends sfn.StateMachineFragment {
     };
     if (props.encryptionKey !== undefined)
       outputConfig.s3EncryptionKeyId = props.encryptionKey.keyArn;
+    // Paths of the item are written as ASL (`"key.$": "$.path"`), not as `sfn.JsonPath` tokens:
+    // for each such token, LambdaInvoke's task-token check tries to parse the path as an
+    // intrinsic function, and the error CDK raises and catches for it is recorded in the CDK
+    // CLI's error file (cdk.out/error.txt) although synthesis succeeds. The rendered ASL is the
+    // same; the bucket name goes into the format string itself for the same reason.
     const payload: Record<string, unknown> = {
       taskToken: sfn.JsonPath.taskToken,
       executionArn: sfn.JsonPath.executionId,
-      itemIndex: sfn.JsonPath.numberAt('$.item_index'),
+      'itemIndex.$': '$.item_index',
       // Two fragments of one state machine may run the same manifest: their jobs must differ.
       fragmentId: this.node.addr,
-      jobName: sfn.JsonPath.stringAt('$.job_name'),
-      modelId: sfn.JsonPath.stringAt('$.model_id'),
+      'jobName.$': '$.job_name',
+      'modelId.$': '$.model_id',
       roleArn: this.role.roleArn,
       inputDataConfig: {
         s3InputDataConfig: {
-          s3Uri: sfn.JsonPath.format(
-            's3://{}/{}',
-            props.bedrockBatchInputBucket.bucketName,
-            sfn.JsonPath.stringAt('$.manifest_key'),
-          ),
+          's3Uri.$': `States.Format('s3://${props.bedrockBatchInputBucket.bucketName}/{}', $.manifest_key)`,
         },
       },
       outputDataConfig: { s3OutputDataConfig: outputConfig },
       timeoutDurationInHours: resolved.timeoutHours,
-      modelInvocationType: sfn.JsonPath.stringAt('$.model_invocation_type'),
+      'modelInvocationType.$': '$.model_invocation_type',
     };
     if (props.vpcConfig !== undefined) {
       payload.vpcConfig = {
@@ -268,8 +265,8 @@ class BedrockBatchSfn extends sfn.StateMachineFragment {
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
-    addRetry(task, BatchErrorName.Throttled, resolved.throttlingRetry);
-    addRetry(task, BatchErrorName.QuotaExceeded, resolved.quotaRetry);
+    addRetry(task, BATCH_ERROR_NAMES.Throttled, resolved.throttlingRetry);
+    addRetry(task, BATCH_ERROR_NAMES.QuotaExceeded, resolved.quotaRetry);
     return task;
   }
 }
@@ -331,5 +328,3 @@ function checkVpcConfig(
   }
   return vpcConfig;
 }
-
-export { BedrockBatchSfn };

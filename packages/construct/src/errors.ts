@@ -25,15 +25,18 @@ function describeReceived(value: unknown): string {
  * Base class of every error this package throws.
  *
  * @example
- * ```ts
  * try {
  *   new BedrockBatchSfn(stack, 'Batch', props);
  * } catch (error) {
  *   if (error instanceof BedrockBatchConstructError) console.error(error.name, error.message);
  * }
- * ```
+ *
+ * TypeScript only: jsii cannot express a subclass of `Error`, so other languages get the error's
+ * name and message, not this class.
+ *
+ * @jsii ignore
  */
-class BedrockBatchConstructError extends Error {
+export class BedrockBatchConstructError extends Error {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'BedrockBatchConstructError';
@@ -46,16 +49,19 @@ class BedrockBatchConstructError extends Error {
  * hold the same as data.
  *
  * @example
- * ```ts
  * try {
  *   new BedrockBatchSfn(stack, 'Batch', { ...props, timeout: Duration.hours(12) });
  * } catch (error) {
  *   // 'Invalid BedrockBatchSfn prop "timeout": must be between 24 and 168 hours (received: "12 hours")'
  *   if (error instanceof InvalidPropError) console.error(error.prop, error.message);
  * }
- * ```
+ *
+ * TypeScript only: jsii cannot express a subclass of `Error`, so other languages get the error's
+ * name and message, not this class.
+ *
+ * @jsii ignore
  */
-class InvalidPropError extends BedrockBatchConstructError {
+export class InvalidPropError extends BedrockBatchConstructError {
   /** Name of the prop, e.g. `timeout` or `throttlingRetry.maxAttempts`. */
   public readonly prop: string;
   /** The value received, rendered as short text. */
@@ -75,15 +81,18 @@ class InvalidPropError extends BedrockBatchConstructError {
  * without its `dist/lambda` folder, or (in this monorepo) its `build` did not run yet.
  *
  * @example
- * ```ts
  * try {
  *   Template.fromStack(stack);
  * } catch (error) {
  *   if (error instanceof HandlerBundleNotFoundError) console.error(error.bundlePath);
  * }
- * ```
+ *
+ * TypeScript only: jsii cannot express a subclass of `Error`, so other languages get the error's
+ * name and message, not this class.
+ *
+ * @jsii ignore
  */
-class HandlerBundleNotFoundError extends BedrockBatchConstructError {
+export class HandlerBundleNotFoundError extends BedrockBatchConstructError {
   /** The absolute path that was expected to hold the bundle. */
   public readonly bundlePath: string;
 
@@ -97,5 +106,3 @@ class HandlerBundleNotFoundError extends BedrockBatchConstructError {
     this.bundlePath = bundlePath;
   }
 }
-
-export { BedrockBatchConstructError, HandlerBundleNotFoundError, InvalidPropError };

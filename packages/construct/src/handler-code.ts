@@ -1,26 +1,27 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { aws_lambda as lambda } from 'aws-cdk-lib';
 import { HandlerBundleNotFoundError } from './errors.js';
 
-/** The prebuilt bundles `@bedrock-batch/handlers` ships, one folder each. */
+/** The prebuilt bundles of `@bedrock-batch/handlers` this package ships, one folder each. */
 type HandlerBundleName = 'create-job' | 'job-event' | 'reconcile';
 
 /** Lambda `handler` setting of every bundle: `index.mjs` exports `handler`. */
 const BUNDLE_HANDLER = 'index.handler';
 
-/** Folder of the installed `@bedrock-batch/handlers` package. */
-function handlersPackageDirectory(): string {
-  const require = createRequire(import.meta.url);
-  return dirname(require.resolve('@bedrock-batch/handlers/package.json'));
+/**
+ * Folder of this package: the compiled code runs from `dist/` (CommonJS, so `__dirname` is the
+ * folder of this file), and the bundles are copied into `dist/lambda/<name>` at build.
+ */
+function constructPackageDirectory(): string {
+  return join(__dirname, '..');
 }
 
 /**
  * The folder that holds one prebuilt handler bundle, checked to contain its `index.mjs`.
  *
  * @param name - which bundle
- * @param packageDirectory - the handlers package folder (tests pass another one)
+ * @param packageDirectory - the folder whose `dist/lambda` holds the bundles (tests pass another)
  * @throws HandlerBundleNotFoundError naming the missing file
  *
  * @example
@@ -30,7 +31,7 @@ function handlersPackageDirectory(): string {
  */
 function handlerBundleDirectory(
   name: HandlerBundleName,
-  packageDirectory: string = handlersPackageDirectory(),
+  packageDirectory: string = constructPackageDirectory(),
 ): string {
   const directory = join(packageDirectory, 'dist', 'lambda', name);
   const entry = join(directory, 'index.mjs');
@@ -39,14 +40,8 @@ function handlerBundleDirectory(
 }
 
 /**
- * Files of a bundle folder left out of the deployed asset: the source maps (about 3 MB each)
- * serve debugging of the package, not the function.
- */
-const BUNDLE_ASSET_EXCLUDES: readonly string[] = ['*.map'];
-
-/**
- * Lambda code for one prebuilt handler bundle: an asset of its folder without its source maps,
- * no Docker and no bundling at synth.
+ * Lambda code for one prebuilt handler bundle: an asset of its folder (the bundle alone; its
+ * source maps are not shipped), no Docker and no bundling at synth.
  *
  * @param name - which bundle
  * @throws HandlerBundleNotFoundError when the bundle was not built
@@ -57,16 +52,8 @@ const BUNDLE_ASSET_EXCLUDES: readonly string[] = ['*.map'];
  * ```
  */
 function handlerCode(name: HandlerBundleName): lambda.Code {
-  return lambda.Code.fromAsset(handlerBundleDirectory(name), {
-    exclude: [...BUNDLE_ASSET_EXCLUDES],
-  });
+  return lambda.Code.fromAsset(handlerBundleDirectory(name));
 }
 
 export type { HandlerBundleName };
-export {
-  BUNDLE_ASSET_EXCLUDES,
-  BUNDLE_HANDLER,
-  handlerBundleDirectory,
-  handlerCode,
-  handlersPackageDirectory,
-};
+export { BUNDLE_HANDLER, constructPackageDirectory, handlerBundleDirectory, handlerCode };

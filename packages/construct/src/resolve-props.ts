@@ -1,4 +1,3 @@
-import { BEDROCK_API_LIMITS, RESERVED_TAG_KEY_PREFIX, TAG_CHARACTERS } from '@bedrock-batch/schema';
 import { Duration, Token } from 'aws-cdk-lib';
 import {
   type BedrockBatchRetryOptions,
@@ -7,6 +6,7 @@ import {
   ModelInvocationType,
 } from './bedrock-batch-sfn-props.js';
 import { InvalidPropError } from './errors.js';
+import { BEDROCK_LIMITS, RESERVED_TAG_PREFIX, TAG_CHARACTER_PATTERN } from './service-constants.js';
 
 /** Defaults of the optional props, in one place. */
 const DEFAULTS = Object.freeze({
@@ -207,24 +207,24 @@ function resolveJobTags(
   return entries.map(([key, tagValue]) => {
     if (
       key.length < 1 ||
-      key.length > BEDROCK_API_LIMITS.maxTagKeyLength ||
-      !TAG_CHARACTERS.test(key) ||
-      key.startsWith(RESERVED_TAG_KEY_PREFIX)
+      key.length > BEDROCK_LIMITS.maxTagKeyLength ||
+      !TAG_CHARACTER_PATTERN.test(key) ||
+      key.startsWith(RESERVED_TAG_PREFIX)
     ) {
       throw new InvalidPropError(
         'jobTags',
-        `keys must be 1 to ${BEDROCK_API_LIMITS.maxTagKeyLength} letters, digits, white space or _.:/=+-@ and not start with "${RESERVED_TAG_KEY_PREFIX}"`,
+        `keys must be 1 to ${BEDROCK_LIMITS.maxTagKeyLength} letters, digits, white space or _.:/=+-@ and not start with "${RESERVED_TAG_PREFIX}"`,
         key,
       );
     }
     if (
       typeof tagValue !== 'string' ||
-      tagValue.length > BEDROCK_API_LIMITS.maxTagValueLength ||
-      !TAG_CHARACTERS.test(tagValue)
+      tagValue.length > BEDROCK_LIMITS.maxTagValueLength ||
+      !TAG_CHARACTER_PATTERN.test(tagValue)
     ) {
       throw new InvalidPropError(
         `jobTags.${key}`,
-        `must be at most ${BEDROCK_API_LIMITS.maxTagValueLength} letters, digits, white space or _.:/=+-@`,
+        `must be at most ${BEDROCK_LIMITS.maxTagValueLength} letters, digits, white space or _.:/=+-@`,
         tagValue,
       );
     }
@@ -276,10 +276,10 @@ function resolveProps(props: BedrockBatchSfnProps): ResolvedProps {
         'timeout',
         timeout,
         'hours',
-        BEDROCK_API_LIMITS.minTimeoutHours,
-        BEDROCK_API_LIMITS.maxTimeoutHours,
+        BEDROCK_LIMITS.minTimeoutHours,
+        BEDROCK_LIMITS.maxTimeoutHours,
       );
-  const boundTimeoutHours = timeoutIsToken ? BEDROCK_API_LIMITS.maxTimeoutHours : timeoutHours;
+  const boundTimeoutHours = timeoutIsToken ? BEDROCK_LIMITS.maxTimeoutHours : timeoutHours;
 
   const reconcilePeriod = props.reconcilePeriod ?? DEFAULTS.reconcilePeriod;
   const reconcileMinutes = wholeUnits('reconcilePeriod', reconcilePeriod, 'minutes', 1, 60);
@@ -290,11 +290,11 @@ function resolveProps(props: BedrockBatchSfnProps): ResolvedProps {
   if (
     !Number.isInteger(heartbeatSeconds) ||
     heartbeatSeconds <= reconcilePeriod.toSeconds() ||
-    heartbeatSeconds >= BEDROCK_API_LIMITS.minTimeoutHours * 3600
+    heartbeatSeconds >= BEDROCK_LIMITS.minTimeoutHours * 3600
   ) {
     throw new InvalidPropError(
       'heartbeatTimeout',
-      `must be whole seconds, more than the reconcile period (${describeDuration(reconcilePeriod)}) and less than ${BEDROCK_API_LIMITS.minTimeoutHours} hours`,
+      `must be whole seconds, more than the reconcile period (${describeDuration(reconcilePeriod)}) and less than ${BEDROCK_LIMITS.minTimeoutHours} hours`,
       describeDuration(heartbeatTimeout),
     );
   }

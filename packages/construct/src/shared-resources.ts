@@ -1,9 +1,4 @@
 import {
-  BEDROCK_EVENT_SOURCE,
-  JOB_STATE_CHANGE_DETAIL_TYPE,
-  TERMINAL_JOB_STATUSES,
-} from '@bedrock-batch/schema';
-import {
   Duration,
   aws_events as events,
   aws_iam as iam,
@@ -24,6 +19,7 @@ import { HandlerLogLevel } from './bedrock-batch-sfn-props.js';
 import { BedrockBatchConstructError } from './errors.js';
 import { BUNDLE_HANDLER, type HandlerBundleName, handlerCode } from './handler-code.js';
 import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TERMINAL_STATUSES } from './service-constants.js';
 
 /** Construct id of the shared resources under the stack. */
 const SHARED_RESOURCES_ID = 'BedrockBatchSfnShared';
@@ -56,8 +52,13 @@ const REASON_EXECUTIONS =
 const REASON_OUTPUT =
   'Job output keys contain the job id Bedrock assigns; scoped to the configured output prefix.';
 
-/** What a fragment registers with the shared resources of its stack. */
-interface FragmentRegistration {
+/**
+ * What a fragment registers with the shared resources of its stack. Internal to the fragment
+ * (TypeScript only: its `readonly` array is not a jsii type).
+ *
+ * @jsii ignore
+ */
+export interface FragmentRegistration {
   /** Longest job timeout of the fragment, in hours. */
   readonly timeoutHours: number;
   /** The fragment's reconcile period, in minutes. */
@@ -88,12 +89,10 @@ interface HandlerParts {
  * so any number of fragments, stacks and apps can live in one process.
  *
  * @example
- * ```ts
  * const shared = BedrockBatchSharedResources.of(stack);
  * shared.createJobFunction.addEnvironment('EXTRA', 'value');
- * ```
  */
-class BedrockBatchSharedResources extends Construct {
+export class BedrockBatchSharedResources extends Construct {
   /**
    * The shared resources of `scope`'s stack, created on first use.
    *
@@ -174,9 +173,9 @@ class BedrockBatchSharedResources extends Construct {
     this.jobStateRule = new events.Rule(this, 'JobStateRule', {
       description: 'BedrockBatchSfn: terminal Bedrock batch inference job state changes.',
       eventPattern: {
-        source: [BEDROCK_EVENT_SOURCE],
-        detailType: [JOB_STATE_CHANGE_DETAIL_TYPE],
-        detail: { status: [...TERMINAL_JOB_STATUSES] },
+        source: [EVENT_SOURCE],
+        detailType: [EVENT_DETAIL_TYPE],
+        detail: { status: [...TERMINAL_STATUSES] },
       },
       targets: [
         new targets.LambdaFunction(this.jobEventFunction, {
@@ -197,9 +196,11 @@ class BedrockBatchSharedResources extends Construct {
   /**
    * Registers a fragment: its settings join the stack-wide ones (longest timeout, shortest
    * reconcile period, most verbose log level) and the functions get the grants its jobs need
-   * (pass its Bedrock role, read its output location).
+   * (pass its Bedrock role, read its output location). TypeScript only (see
+   * {@link FragmentRegistration}).
    *
    * @param registration - the fragment's settings and resources
+   * @jsii ignore
    */
   public register(registration: FragmentRegistration): void {
     this.registrations.push(registration);
@@ -383,5 +384,4 @@ function ownerId(stack: Stack): string {
   return id.slice(0, 256);
 }
 
-export type { FragmentRegistration };
-export { BedrockBatchSharedResources, SHARED_RESOURCES_ID };
+export { SHARED_RESOURCES_ID };

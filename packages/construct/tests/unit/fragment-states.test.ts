@@ -56,9 +56,9 @@ describe('Construct: BedrockBatchSfn states', () => {
             'Fn::Join': [
               '',
               [
-                "States.Format('s3://{}/{}', '",
+                "States.Format('s3://",
                 { Ref: expect.stringMatching(/^BatchBucket/) },
-                "', $.manifest_key)",
+                "/{}', $.manifest_key)",
               ],
             ],
           },

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import {
   App,
@@ -112,5 +115,28 @@ describe('Construct: BedrockBatchSfn with the upstream usage code', () => {
     // so the Fail state is not rendered: the README shows addCatch instead.
     const states = definitionOf(stack).States as Record<string, unknown>;
     expect(states.FailState).toBeUndefined();
+  });
+
+  it('synthesizes without raising any CDK error: the CLI error file stays absent', () => {
+    // Prepare: the CDK CLI points CDK_ERROR_FILE at cdk.out/error.txt; CDK writes an error's code
+    // there when it constructs the error, even one it catches itself.
+    const folder = mkdtempSync(join(tmpdir(), 'error-file-'));
+    const errorFile = join(folder, 'error.txt');
+    const previous = process.env.CDK_ERROR_FILE;
+    process.env.CDK_ERROR_FILE = errorFile;
+    try {
+      const app = new App({ outdir: join(folder, 'cdk.out') });
+      seedUsage(new Stack(app, 'SeedStack'));
+
+      // Act
+      app.synth();
+
+      // Assess
+      expect(existsSync(errorFile) ? readFileSync(errorFile, 'utf8') : 'absent').toBe('absent');
+    } finally {
+      if (previous === undefined) delete process.env.CDK_ERROR_FILE;
+      else process.env.CDK_ERROR_FILE = previous;
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

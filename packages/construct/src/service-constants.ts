@@ -1,0 +1,56 @@
+/**
+ * The few service facts and names the construct needs, kept here rather than imported from
+ * `@bedrock-batch/schema`: a jsii package may depend at run time only on jsii packages, and the
+ * schema package (zod) is not one. `tests/unit/service-constants.test.ts` keeps every value equal
+ * to the schema's.
+ */
+
+/** Error names the fragment raises or retries (the schema's `BatchErrorName`, in part). */
+const BATCH_ERROR_NAMES = Object.freeze({
+  InvalidInput: 'BedrockBatch.InvalidInput',
+  Throttled: 'BedrockBatch.Throttled',
+  QuotaExceeded: 'BedrockBatch.QuotaExceeded',
+});
+
+/** Bedrock API limits the props are checked against (the schema's `BEDROCK_API_LIMITS`, in part). */
+const BEDROCK_LIMITS = Object.freeze({
+  /** `timeoutDurationInHours`: 24 to 168. */
+  minTimeoutHours: 24,
+  /** `timeoutDurationInHours`: 24 to 168. */
+  maxTimeoutHours: 168,
+  /** Characters in a tag key. */
+  maxTagKeyLength: 128,
+  /** Characters in a tag value. */
+  maxTagValueLength: 256,
+});
+
+/** Tag keys the construct sets on its jobs start with this; users' tags may not. */
+const RESERVED_TAG_PREFIX = 'bedrock-batch:';
+
+/** Characters Bedrock allows in tag keys and values. */
+const TAG_CHARACTER_PATTERN = /^[a-zA-Z0-9\s._:/=+@-]*$/;
+
+/** `source` of Bedrock's job state change events. */
+const EVENT_SOURCE = 'aws.bedrock';
+
+/** `detail-type` of Bedrock's job state change events. */
+const EVENT_DETAIL_TYPE = 'Batch Inference Job State Change';
+
+/** The statuses a job never leaves, in the order the schema lists them. */
+const TERMINAL_STATUSES: readonly string[] = Object.freeze([
+  'Completed',
+  'PartiallyCompleted',
+  'Failed',
+  'Stopped',
+  'Expired',
+]);
+
+export {
+  BATCH_ERROR_NAMES,
+  BEDROCK_LIMITS,
+  EVENT_DETAIL_TYPE,
+  EVENT_SOURCE,
+  RESERVED_TAG_PREFIX,
+  TAG_CHARACTER_PATTERN,
+  TERMINAL_STATUSES,
+};
