@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 /** What a command printed, and its exit code. */
 interface CommandResult {
@@ -46,14 +47,23 @@ function testNodes(): Array<[string, string]> {
  * ```
  */
 function runCommand(file: string, args: readonly string[], cwd: string): Promise<CommandResult> {
+  // Plain text whatever runs the tests: nx sets FORCE_COLOR, which colours a nested jest's output.
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
   return new Promise((resolve) => {
     execFile(
       file,
       args,
-      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr: error !== null && stderr === '' ? error.message : stderr });
+        resolve({
+          code,
+          stdout: stripVTControlCharacters(stdout),
+          stderr: stripVTControlCharacters(
+            error !== null && stderr === '' ? error.message : stderr,
+          ),
+        });
       },
     );
   });

@@ -59,7 +59,7 @@ describe('CLI: bedrock-batch-local', () => {
         expect.stringMatching(/^uploaded s3:\/\/localtest-data[a-z0-9]+\/in\/records\.jsonl$/),
       ]),
     );
-  });
+  }, 60_000);
 
   it('exits 1 with the error of a failed execution', async () => {
     const { out, io } = capture();
@@ -82,7 +82,7 @@ describe('CLI: bedrock-batch-local', () => {
       error: 'Custom.Failure',
       cause: 'asked to fail',
     });
-  });
+  }, 60_000);
 
   it('exits 1 naming the known state machines when the id matches none', async () => {
     const { err, io } = capture();
