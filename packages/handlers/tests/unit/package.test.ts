@@ -13,7 +13,7 @@ import {
   runCommand,
   testNodes,
   toolBin,
-} from '../helpers/packed-package.js';
+} from '../../../../scripts/testing/packed-package.js';
 
 // The packed tarball, installed offline (dependencies linked from the workspace) into plain
 // consumer projects with no workspace and no source condition: a CommonJS project, an ES module

@@ -1,3 +1,5 @@
+// Helpers of the packed-tarball tests of the packages (schema, handlers): pack with the pinned
+// pnpm, unpack into a consumer project, link dependencies from the workspace, run commands.
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
