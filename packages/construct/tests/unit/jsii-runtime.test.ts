@@ -98,6 +98,13 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
     }
   }, SETUP_TIMEOUT_MS);
 
+  /** `app = App(); stack = Stack(app, name)`, as Python creates them (every struct field sent). */
+  async function newStack(name: string): Promise<{ app: ObjRef; stack: ObjRef }> {
+    const app = await py.new('aws-cdk-lib.App', py.struct('aws-cdk-lib.AppProps'));
+    const stack = await py.new('aws-cdk-lib.Stack', app, name, py.struct('aws-cdk-lib.StackProps'));
+    return { app, stack };
+  }
+
   afterAll(() => {
     kernel?.kill();
     if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
@@ -141,13 +148,7 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
     async () => {
       // Prepare: the seed's usage code as Python runs it
       //   app = App(); stack = Stack(app, "SeedStack")
-      const app = await py.new('aws-cdk-lib.App', py.struct('aws-cdk-lib.AppProps'));
-      const stack = await py.new(
-        'aws-cdk-lib.Stack',
-        app,
-        'SeedStack',
-        py.struct('aws-cdk-lib.StackProps'),
-      );
+      const { app, stack } = await newStack('SeedStack');
       //   batch_bucket = s3.Bucket(stack, "BedrockBatchBucket")
       const bucket = await py.new(
         `${S3}.Bucket`,
@@ -344,13 +345,7 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
       //       handler_log_level=HandlerLogLevel.DEBUG)
       //   fragment.add_catch(retry_later, errors=["BedrockBatch.QuotaExceeded"],
       //       result_path="$.error")
-      const app = await py.new('aws-cdk-lib.App', py.struct('aws-cdk-lib.AppProps'));
-      const stack = await py.new(
-        'aws-cdk-lib.Stack',
-        app,
-        'OptionsStack',
-        py.struct('aws-cdk-lib.StackProps'),
-      );
+      const { stack } = await newStack('OptionsStack');
       const bucket = await py.new(`${S3}.Bucket`, stack, 'Bucket', py.struct(`${S3}.BucketProps`));
       const fragment = await py.new(
         `${CONSTRUCT}.BedrockBatchSfn`,
@@ -444,13 +439,7 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
     'returns the prop validation error to the client as a JavaScript error with its message',
     async () => {
       // Prepare: BedrockBatchSfn(stack, "Batch", ..., timeout=Duration.hours(12))
-      const app = await py.new('aws-cdk-lib.App', py.struct('aws-cdk-lib.AppProps'));
-      const stack = await py.new(
-        'aws-cdk-lib.Stack',
-        app,
-        'BadStack',
-        py.struct('aws-cdk-lib.StackProps'),
-      );
+      const { stack } = await newStack('BadStack');
       const bucket = await py.new(`${S3}.Bucket`, stack, 'Bucket', py.struct(`${S3}.BucketProps`));
       const hours12 = await py.sinvoke('aws-cdk-lib.Duration', 'hours', 12);
       const props = py.struct(`${CONSTRUCT}.BedrockBatchSfnProps`, {
