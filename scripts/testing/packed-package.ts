@@ -168,12 +168,34 @@ function copyConsumerFiles(
 }
 
 export type { CommandResult, PackedPackage };
+
+/**
+ * Runs the workspace's jest in a consumer project, with its cache in `cacheDir`.
+ *
+ * @example
+ * ```ts
+ * const { code, stderr } = await runConsumerJest(packageDir, join(projectDir, 'jest'), cacheDir);
+ * ```
+ */
+function runConsumerJest(
+  fromDir: string,
+  projectDir: string,
+  cacheDir: string,
+): Promise<CommandResult> {
+  return runCommand(
+    process.execPath,
+    [toolBin(fromDir, 'jest', 'jest'), '--ci', '--no-watchman', '--cacheDirectory', cacheDir],
+    projectDir,
+  );
+}
+
 export {
   copyConsumerFiles,
   extractPackage,
   linkPackage,
   packPackage,
   runCommand,
+  runConsumerJest,
   testNodes,
   toolBin,
 };

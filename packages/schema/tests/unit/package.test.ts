@@ -11,6 +11,7 @@ import {
   type PackedPackage,
   packPackage,
   runCommand,
+  runConsumerJest,
   testNodes,
   toolBin,
 } from '../../../../scripts/testing/packed-package.js';
@@ -223,16 +224,10 @@ describe('Package: the packed tarball', () => {
     'loads in a CommonJS jest 30 + @swc/jest test',
     async () => {
       // Act
-      const result = await runCommand(
-        process.execPath,
-        [
-          toolBin(packageDir, 'jest', 'jest'),
-          '--ci',
-          '--no-watchman',
-          '--cacheDirectory',
-          join(workDir, 'jest-cache'),
-        ],
+      const result = await runConsumerJest(
+        packageDir,
         join(projectDir, 'jest'),
+        join(workDir, 'jest-cache'),
       );
 
       // Assess
