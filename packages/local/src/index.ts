@@ -16,6 +16,8 @@ export type {
   ForcedJobOutcome,
   JobOutcomeFault,
   RecordErrorFault,
+  TagFaults,
+  TagOperationName,
   ThrottleFaults,
 } from './bedrock/faults.js';
 export type {

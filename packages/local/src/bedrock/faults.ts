@@ -79,6 +79,34 @@ interface ThrottleFaults {
   operations?: readonly BedrockOperationName[];
 }
 
+/** The tagging operations a {@link TagFaults} can fail. */
+type TagOperationName = 'ListTagsForResource' | 'TagResource' | 'UntagResource';
+
+/**
+ * Makes the tagging operations fail for jobs in chosen statuses, as a real account does for
+ * stopped jobs (`ListTagsForResource` fails for jobs in `Stopping`/`Stopped`, found by the
+ * Terraform AWS provider's authors; the error the service returns is not documented).
+ *
+ * @example
+ * ```ts
+ * emulator.faults.tags.unreadableIn = ['Stopping', 'Stopped', 'Completed'];
+ * ```
+ */
+interface TagFaults {
+  /** Job statuses in which the tagging operations fail. @default [] */
+  unreadableIn: string[];
+  /**
+   * The error they fail with (the real one is unverified).
+   * @default 'ValidationException'
+   */
+  error: 'ValidationException' | 'ResourceNotFoundException';
+  /**
+   * Which operations fail.
+   * @default ['ListTagsForResource', 'TagResource', 'UntagResource']
+   */
+  operations: TagOperationName[];
+}
+
 /** The error line written for a record failed by {@link EmulatorFaults.recordErrorRate}. */
 interface RecordErrorFault {
   /** @default 500 */
@@ -108,6 +136,8 @@ interface EmulatorFaults {
   events: EventFaults;
   /** API throttling. */
   throttle: ThrottleFaults;
+  /** Tagging operations that fail for jobs in chosen statuses. */
+  tags: TagFaults;
 }
 
 /** Initial faults, every field optional. */
@@ -122,6 +152,48 @@ interface EmulatorFaultsInput {
   readonly events?: Partial<EventFaults>;
   /** @default no throttling */
   readonly throttle?: Partial<ThrottleFaults>;
+  /** @default tags always readable */
+  readonly tags?: Partial<TagFaults>;
+}
+
+const TAG_OPERATIONS: readonly TagOperationName[] = [
+  'ListTagsForResource',
+  'TagResource',
+  'UntagResource',
+];
+const TAG_ERRORS: ReadonlySet<string> = new Set([
+  'ValidationException',
+  'ResourceNotFoundException',
+]);
+
+function createTagFaults(input: Partial<TagFaults> = {}): TagFaults {
+  const unreadableIn = input.unreadableIn ?? [];
+  if (!Array.isArray(unreadableIn) || unreadableIn.some((s) => typeof s !== 'string')) {
+    throw new InvalidOptionError(
+      'faults.tags.unreadableIn',
+      unreadableIn,
+      'must be a list of job statuses',
+    );
+  }
+  const error = input.error ?? 'ValidationException';
+  if (!TAG_ERRORS.has(error)) {
+    throw new InvalidOptionError(
+      'faults.tags.error',
+      error,
+      'must be ValidationException or ResourceNotFoundException',
+    );
+  }
+  const operations = input.operations ?? TAG_OPERATIONS;
+  for (const [index, operation] of operations.entries()) {
+    if (!TAG_OPERATIONS.includes(operation)) {
+      throw new InvalidOptionError(
+        `faults.tags.operations[${index}]`,
+        operation,
+        'must be ListTagsForResource, TagResource or UntagResource',
+      );
+    }
+  }
+  return { unreadableIn: [...unreadableIn], error, operations: [...operations] };
 }
 
 const OUTCOMES: ReadonlySet<string> = new Set(['Failed', 'PartiallyCompleted', 'Expired']);
@@ -195,6 +267,7 @@ function createFaults(input: EmulatorFaultsInput = {}): EmulatorFaults {
       rate: rate('faults.throttle.rate', input.throttle?.rate),
       ...(input.throttle?.operations ? { operations: [...input.throttle.operations] } : {}),
     },
+    tags: createTagFaults(input.tags),
   };
 }
 
@@ -211,6 +284,8 @@ export type {
   ForcedJobOutcome,
   JobOutcomeFault,
   RecordErrorFault,
+  TagFaults,
+  TagOperationName,
   ThrottleFaults,
 };
 export { createFaults, liveRate };

@@ -1,5 +1,6 @@
 import { type BatchQuotas, JobStatus } from '@bedrock-batch/schema';
 import type { Clock } from '../clock.js';
+import type { EmulatorFaults, TagOperationName } from './faults.js';
 import type { EmulatedJob, JobRecord } from './job.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobStore } from './job-store.js';
@@ -24,6 +25,7 @@ interface OperationsContext {
   readonly modelIds: ReadonlySet<string>;
   readonly defaultTimeoutHours: number;
   readonly listPageSize: number;
+  readonly faults: EmulatorFaults;
   quotasFor(modelId: string): BatchQuotas;
 }
 
@@ -147,7 +149,7 @@ class BedrockOperations {
 
   public tagResource(body: unknown): WireObject {
     const { resourceArn, tags } = parseTagResourceRequest(body);
-    const job = this.findByArn(resourceArn);
+    const job = this.findTaggable(resourceArn, 'TagResource');
     const merged = new Map(job.tagMap);
     for (const tag of tags) merged.set(tag.key, tag.value);
     if (merged.size > 200) {
@@ -162,13 +164,13 @@ class BedrockOperations {
 
   public untagResource(body: unknown): WireObject {
     const { resourceArn, tagKeys } = parseUntagResourceRequest(body);
-    const job = this.findByArn(resourceArn);
+    const job = this.findTaggable(resourceArn, 'UntagResource');
     for (const key of tagKeys) job.tagMap.delete(key);
     return {};
   }
 
   public listTagsForResource(body: unknown): WireObject {
-    const job = this.findByArn(parseListTagsRequest(body));
+    const job = this.findTaggable(parseListTagsRequest(body), 'ListTagsForResource');
     return { tags: [...job.tagMap].map(([key, value]) => ({ key, value })) };
   }
 
@@ -177,6 +179,20 @@ class BedrockOperations {
     const job = this.ctx.store.get(jobId);
     if (job === undefined || (jobIdentifier.startsWith('arn:') && jobIdentifier !== job.jobArn)) {
       throw ServiceException.notFound(`The batch inference job ${jobIdentifier} was not found.`);
+    }
+    return job;
+  }
+
+  /** The job of a tagging call, unless the tag fault makes that call fail in its status. */
+  private findTaggable(resourceArn: string, operation: TagOperationName): JobRecord {
+    const job = this.findByArn(resourceArn);
+    const fault = this.ctx.faults.tags;
+    if (fault.operations.includes(operation) && fault.unreadableIn.includes(job.status)) {
+      throw fault.error === 'ResourceNotFoundException'
+        ? ServiceException.notFound(`The resource ${resourceArn} was not found.`)
+        : ServiceException.validation(
+            `${operation} is not supported for batch inference job ${resourceArn} in status ${job.status}.`,
+          );
     }
     return job;
   }

@@ -298,6 +298,7 @@ async function startBedrockEmulator(
     modelIds: new Set(modelIds),
     defaultTimeoutHours,
     listPageSize,
+    faults,
     quotasFor,
   });
   const calls: EmulatorCall[] = [];

@@ -7,6 +7,7 @@ import S3rver from 's3rver';
 import type { Clock } from '../clock.js';
 import { InvalidOptionError, LocalServerError } from '../errors.js';
 import { attachClock } from '../http/attach-clock.js';
+import { conditionalWrites } from './conditional-writes.js';
 
 /** Options of {@link startS3Server}. */
 interface S3ServerOptions {
@@ -119,6 +120,12 @@ async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
     silent: true,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
   });
+  // s3rver's last middleware is its router: S3's conditional writes go just before it.
+  const koa = server as unknown as {
+    middleware: unknown[];
+    store: Parameters<typeof conditionalWrites>[0];
+  };
+  koa.middleware.splice(koa.middleware.length - 1, 0, conditionalWrites(koa.store));
   let port: number;
   try {
     const address = await server.run();

@@ -2,7 +2,12 @@ import {
   CreateModelInvocationJobCommand,
   GetModelInvocationJobCommand,
   ListModelInvocationJobsCommand,
+  ListTagsForResourceCommand,
+  ResourceNotFoundException,
+  TagResourceCommand,
   ThrottlingException,
+  UntagResourceCommand,
+  ValidationException,
 } from '@aws-sdk/client-bedrock';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { BedrockEmulatorOptions } from '../../src/index.js';
@@ -315,5 +320,79 @@ describe('Options: invalid faults', () => {
     await expect(harness({ faults: { events: { dropRate: 2 } } })).rejects.toThrow(
       'Invalid option faults.events.dropRate: must be a number from 0 to 1 (received: 2)',
     );
+  });
+});
+
+describe('Fault: tags unreadable in chosen statuses', () => {
+  it('fails the tagging calls of a job only while it is in a listed status', async () => {
+    // Prepare
+    const t = await harness({ faults: { tags: { unreadableIn: ['Completed'] } } });
+    const { jobArn = '' } = await t.bedrock.send(
+      new CreateModelInvocationJobCommand(
+        jobRequest({ jobName: 'tags-1', inputDataConfig: inputAt('f/records.jsonl') }),
+      ),
+    );
+    const readable = await t.bedrock.send(new ListTagsForResourceCommand({ resourceARN: jobArn }));
+
+    // Act
+    await runToEnd(t, jobArn);
+    const caught = (promise: Promise<unknown>) => promise.catch((error: unknown) => error);
+    const list = await caught(
+      t.bedrock.send(new ListTagsForResourceCommand({ resourceARN: jobArn })),
+    );
+    const tag = await caught(
+      t.bedrock.send(
+        new TagResourceCommand({ resourceARN: jobArn, tags: [{ key: 'k', value: 'v' }] }),
+      ),
+    );
+    const untag = await caught(
+      t.bedrock.send(new UntagResourceCommand({ resourceARN: jobArn, tagKeys: ['k'] })),
+    );
+
+    // Assess
+    expect(readable.tags).toBeDefined();
+    expect(list).toBeInstanceOf(ValidationException);
+    expect(list).toMatchObject({
+      message: expect.stringContaining('in status Completed'),
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(tag).toBeInstanceOf(ValidationException);
+    expect(untag).toBeInstanceOf(ValidationException);
+  });
+
+  it('can fail with ResourceNotFoundException and only for the operations listed', async () => {
+    // Prepare
+    const t = await harness({
+      faults: {
+        tags: {
+          unreadableIn: ['Completed'],
+          error: 'ResourceNotFoundException',
+          operations: ['ListTagsForResource'],
+        },
+      },
+    });
+    const jobArn = await runJob(t, 'tags-2');
+
+    // Act
+    const list = await t.bedrock
+      .send(new ListTagsForResourceCommand({ resourceARN: jobArn }))
+      .catch((error: unknown) => error);
+    await t.bedrock.send(
+      new TagResourceCommand({ resourceARN: jobArn, tags: [{ key: 'k', value: 'v' }] }),
+    );
+
+    // Assess
+    expect(list).toBeInstanceOf(ResourceNotFoundException);
+    expect(t.emulator.jobs.get(jobArn)?.tags).toMatchObject({ k: 'v' });
+  });
+
+  it('rejects an unknown tag operation or error, naming the option', async () => {
+    // Act
+    const start = startHarness({
+      faults: { tags: { operations: ['GetModelInvocationJob' as never] } },
+    });
+
+    // Assess
+    await expect(start).rejects.toThrow('faults.tags.operations[0]');
   });
 });
