@@ -1,39 +1,21 @@
-import { BEDROCK_API_LIMITS, TAG_CHARACTERS } from '@bedrock-batch/schema';
 import type { EmulatedJobInputConfig, EmulatedJobOutputConfig } from './job.js';
 import type { ModelInvocationType } from './responses.js';
 import { ConstraintCollector, ServiceException } from './service-exceptions.js';
+import {
+  ENUM_SHAPES,
+  modelLength,
+  RANGE_SHAPES,
+  type RangeShape,
+  STRING_SHAPES,
+  type StringShapeName,
+  wholeValuePattern,
+} from './service-model-shapes.js';
 
 /**
- * Checks of request members, with the constraints of the Bedrock service model. Violations are
- * reported the way the service reports them (see {@link ConstraintCollector}).
+ * Checks of request members, with the constraints of the Bedrock service model (see
+ * {@link STRING_SHAPES}). Violations are reported the way the service reports them (see
+ * {@link ConstraintCollector}).
  */
-
-const JOB_NAME = /^[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9+\-.]){0,63}$/;
-const JOB_NAME_SOURCE = '[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}';
-const CLIENT_REQUEST_TOKEN = /^[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}$/;
-const CLIENT_REQUEST_TOKEN_SOURCE = '[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}';
-const ROLE_ARN = /^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role\/.+$/;
-const ROLE_ARN_SOURCE = 'arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+';
-const S3_URI = /^s3:\/\/[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:\/\P{Cc}*)?$/u;
-const S3_URI_SOURCE =
-  "s3://[a-z0-9][-.a-z0-9]{1,61}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?";
-const JOB_IDENTIFIER =
-  /^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job\/)?([a-z0-9]{12})$/;
-const JOB_IDENTIFIER_SOURCE =
-  '((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12})';
-const TAG_CHARACTERS_SOURCE = '^[a-zA-Z0-9\\s._:/=+@-]*$';
-const STATUSES = [
-  'Submitted',
-  'InProgress',
-  'Completed',
-  'Failed',
-  'Stopping',
-  'Stopped',
-  'PartiallyCompleted',
-  'Expired',
-  'Validating',
-  'Scheduled',
-];
 
 /** A CreateModelInvocationJob request after its checks. */
 interface CreateJobRequest {
@@ -64,40 +46,82 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Checks a string member against its model shape; `true` when it is present and valid. */
 function checkString(
   c: ConstraintCollector,
   field: string,
   value: unknown,
-  rules: {
-    required?: boolean;
-    min?: number;
-    max?: number;
-    pattern?: RegExp;
-    patternSource?: string;
-  },
+  shape: StringShapeName,
+  required = false,
 ): value is string {
   if (value === undefined || value === null) {
-    if (rules.required) c.add(field, value, 'Member must not be null');
+    if (required) c.add(field, value, 'Member must not be null');
     return false;
   }
   if (typeof value !== 'string') {
     c.add(field, value, 'Member must be a string');
     return false;
   }
+  const rules: { min?: number; max?: number; pattern?: string } = STRING_SHAPES[shape];
+  const length = modelLength(value);
   let ok = true;
-  if (rules.min !== undefined && value.length < rules.min) {
+  if (rules.min !== undefined && length < rules.min) {
     c.add(field, value, `Member must have length greater than or equal to ${rules.min}`);
     ok = false;
   }
-  if (rules.max !== undefined && value.length > rules.max) {
+  if (rules.max !== undefined && length > rules.max) {
     c.add(field, value, `Member must have length less than or equal to ${rules.max}`);
     ok = false;
   }
-  if (ok && rules.pattern && !rules.pattern.test(value)) {
-    c.add(field, value, `Member must satisfy regular expression pattern: ${rules.patternSource}`);
+  if (ok && rules.pattern !== undefined && !wholeValuePattern(rules.pattern).test(value)) {
+    c.add(field, value, `Member must satisfy regular expression pattern: ${rules.pattern}`);
     ok = false;
   }
   return ok;
+}
+
+/** Checks a list member's length against its model shape; `true` when it is a list in range. */
+function checkList(
+  c: ConstraintCollector,
+  field: string,
+  value: unknown,
+  shape: RangeShape,
+  required = false,
+): value is unknown[] {
+  if (value === undefined || value === null) {
+    if (required) c.add(field, value, 'Member must not be null');
+    return false;
+  }
+  if (!Array.isArray(value)) {
+    c.add(field, value, 'Member must be a list');
+    return false;
+  }
+  if (value.length < shape.min) {
+    c.add(field, value, `Member must have length greater than or equal to ${shape.min}`);
+    return false;
+  }
+  if (value.length > shape.max) {
+    c.add(field, value, `Member must have length less than or equal to ${shape.max}`);
+    return false;
+  }
+  return true;
+}
+
+/** Checks an integer member against its model shape's range. */
+function checkInteger(
+  c: ConstraintCollector,
+  field: string,
+  value: unknown,
+  shape: RangeShape,
+): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    c.add(field, value, 'Member must be an integer');
+  } else if (value < shape.min) {
+    c.add(field, value, `Member must have value greater than or equal to ${shape.min}`);
+  } else if (value > shape.max) {
+    c.add(field, value, `Member must have value less than or equal to ${shape.max}`);
+  }
 }
 
 function checkEnum(
@@ -120,18 +144,17 @@ function checkTags(
   value: unknown,
   field = 'tags',
 ): { key: string; value: string }[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    c.add(field, value, 'Member must be a list');
-    return [];
+  if (!checkList(c, field, value, RANGE_SHAPES.TagList)) {
+    return Array.isArray(value) ? collectTags(c, value, field) : [];
   }
-  if (value.length > BEDROCK_API_LIMITS.maxTagsPerResource) {
-    c.add(
-      field,
-      value,
-      `Member must have length less than or equal to ${BEDROCK_API_LIMITS.maxTagsPerResource}`,
-    );
-  }
+  return collectTags(c, value, field);
+}
+
+function collectTags(
+  c: ConstraintCollector,
+  value: readonly unknown[],
+  field: string,
+): { key: string; value: string }[] {
   const tags: { key: string; value: string }[] = [];
   value.forEach((tag: unknown, index) => {
     const at = `${field}.${index + 1}.member`;
@@ -139,20 +162,8 @@ function checkTags(
       c.add(at, tag, 'Member must be a structure with key and value');
       return;
     }
-    const keyOk = checkString(c, `${at}.key`, tag.key, {
-      required: true,
-      min: 1,
-      max: BEDROCK_API_LIMITS.maxTagKeyLength,
-      pattern: TAG_CHARACTERS,
-      patternSource: TAG_CHARACTERS_SOURCE,
-    });
-    const valueOk = checkString(c, `${at}.value`, tag.value, {
-      required: true,
-      min: 0,
-      max: BEDROCK_API_LIMITS.maxTagValueLength,
-      pattern: TAG_CHARACTERS,
-      patternSource: TAG_CHARACTERS_SOURCE,
-    });
+    const keyOk = checkString(c, `${at}.key`, tag.key, 'TagKey', true);
+    const valueOk = checkString(c, `${at}.value`, tag.value, 'TagValue', true);
     if (keyOk && (tag.key as string).toLowerCase().startsWith('aws:')) {
       c.add(`${at}.key`, tag.key, "Member must not start with the reserved prefix 'aws:'");
       return;
@@ -162,14 +173,64 @@ function checkTags(
   return tags;
 }
 
-function checkS3Uri(c: ConstraintCollector, field: string, value: unknown): void {
-  checkString(c, field, value, {
-    required: true,
-    min: 1,
-    max: 1024,
-    pattern: S3_URI,
-    patternSource: S3_URI_SOURCE,
-  });
+/** Checks an `s3BucketOwner` member (an account id). */
+function checkBucketOwner(c: ConstraintCollector, field: string, value: unknown): void {
+  checkString(c, field, value, 'AccountId');
+}
+
+/** Checks `inputDataConfig` (a union with one member, `s3InputDataConfig`). */
+function checkInputDataConfig(c: ConstraintCollector, input: unknown): void {
+  if (!isObject(input)) {
+    c.add('inputDataConfig', input, 'Member must not be null');
+    return;
+  }
+  const s3 = input.s3InputDataConfig;
+  if (!isObject(s3)) {
+    c.add('inputDataConfig.s3InputDataConfig', s3, 'Member must not be null');
+    return;
+  }
+  const at = 'inputDataConfig.s3InputDataConfig';
+  checkString(c, `${at}.s3Uri`, s3.s3Uri, 'S3Uri', true);
+  checkEnum(c, `${at}.s3InputFormat`, s3.s3InputFormat, ENUM_SHAPES.S3InputFormat);
+  checkBucketOwner(c, `${at}.s3BucketOwner`, s3.s3BucketOwner);
+}
+
+/** Checks `outputDataConfig` (a union with one member, `s3OutputDataConfig`). */
+function checkOutputDataConfig(c: ConstraintCollector, output: unknown): void {
+  if (!isObject(output)) {
+    c.add('outputDataConfig', output, 'Member must not be null');
+    return;
+  }
+  const s3 = output.s3OutputDataConfig;
+  if (!isObject(s3)) {
+    c.add('outputDataConfig.s3OutputDataConfig', s3, 'Member must not be null');
+    return;
+  }
+  const at = 'outputDataConfig.s3OutputDataConfig';
+  checkString(c, `${at}.s3Uri`, s3.s3Uri, 'S3Uri', true);
+  checkString(c, `${at}.s3EncryptionKeyId`, s3.s3EncryptionKeyId, 'KmsKeyId');
+  checkBucketOwner(c, `${at}.s3BucketOwner`, s3.s3BucketOwner);
+}
+
+/** Checks `vpcConfig`: both id lists are required, each id has the model's pattern. */
+function checkVpcConfig(c: ConstraintCollector, vpc: unknown): void {
+  if (vpc === undefined || vpc === null) return;
+  if (!isObject(vpc)) {
+    c.add('vpcConfig', vpc, 'Member must be a structure');
+    return;
+  }
+  const lists = [
+    ['subnetIds', RANGE_SHAPES.SubnetIds, 'SubnetId'],
+    ['securityGroupIds', RANGE_SHAPES.SecurityGroupIds, 'SecurityGroupId'],
+  ] as const;
+  for (const [member, listShape, itemShape] of lists) {
+    const field = `vpcConfig.${member}`;
+    const ids = vpc[member];
+    if (!checkList(c, field, ids, listShape, true) && !Array.isArray(ids)) continue;
+    (ids as unknown[]).forEach((id, index) => {
+      checkString(c, `${field}.${index + 1}.member`, id, itemShape, true);
+    });
+  }
 }
 
 /**
@@ -181,83 +242,21 @@ function parseCreateJobRequest(body: unknown): CreateJobRequest {
   if (!isObject(body))
     throw ServiceException.serialization('The request body must be a JSON object.');
   const c = new ConstraintCollector();
-  checkString(c, 'jobName', body.jobName, {
-    required: true,
-    min: 1,
-    max: BEDROCK_API_LIMITS.maxJobNameLength,
-    pattern: JOB_NAME,
-    patternSource: JOB_NAME_SOURCE,
-  });
-  checkString(c, 'roleArn', body.roleArn, {
-    required: true,
-    min: 0,
-    max: 2048,
-    pattern: ROLE_ARN,
-    patternSource: ROLE_ARN_SOURCE,
-  });
-  checkString(c, 'modelId', body.modelId, { required: true, min: 1, max: 2048 });
-  checkString(c, 'clientRequestToken', body.clientRequestToken, {
-    min: 1,
-    max: BEDROCK_API_LIMITS.maxClientRequestTokenLength,
-    pattern: CLIENT_REQUEST_TOKEN,
-    patternSource: CLIENT_REQUEST_TOKEN_SOURCE,
-  });
-
-  const input = body.inputDataConfig;
-  if (!isObject(input)) c.add('inputDataConfig', input, 'Member must not be null');
-  else if (!isObject(input.s3InputDataConfig)) {
-    c.add('inputDataConfig.s3InputDataConfig', input.s3InputDataConfig, 'Member must not be null');
-  } else {
-    const s3 = input.s3InputDataConfig;
-    checkS3Uri(c, 'inputDataConfig.s3InputDataConfig.s3Uri', s3.s3Uri);
-    checkEnum(c, 'inputDataConfig.s3InputDataConfig.s3InputFormat', s3.s3InputFormat, ['JSONL']);
-    checkString(c, 'inputDataConfig.s3InputDataConfig.s3BucketOwner', s3.s3BucketOwner, {
-      pattern: /^[0-9]{12}$/,
-      patternSource: '[0-9]{12}',
-    });
-  }
-  const output = body.outputDataConfig;
-  if (!isObject(output)) c.add('outputDataConfig', output, 'Member must not be null');
-  else if (!isObject(output.s3OutputDataConfig)) {
-    c.add(
-      'outputDataConfig.s3OutputDataConfig',
-      output.s3OutputDataConfig,
-      'Member must not be null',
-    );
-  } else {
-    const s3 = output.s3OutputDataConfig;
-    checkS3Uri(c, 'outputDataConfig.s3OutputDataConfig.s3Uri', s3.s3Uri);
-    checkString(c, 'outputDataConfig.s3OutputDataConfig.s3EncryptionKeyId', s3.s3EncryptionKeyId, {
-      min: 1,
-      max: 2048,
-    });
-    checkString(c, 'outputDataConfig.s3OutputDataConfig.s3BucketOwner', s3.s3BucketOwner, {
-      pattern: /^[0-9]{12}$/,
-      patternSource: '[0-9]{12}',
-    });
-  }
+  checkString(c, 'jobName', body.jobName, 'ModelInvocationJobName', true);
+  checkString(c, 'roleArn', body.roleArn, 'RoleArn', true);
+  checkString(c, 'modelId', body.modelId, 'ModelId', true);
+  checkString(c, 'clientRequestToken', body.clientRequestToken, 'ModelInvocationIdempotencyToken');
+  checkInputDataConfig(c, body.inputDataConfig);
+  checkOutputDataConfig(c, body.outputDataConfig);
   const timeout = body.timeoutDurationInHours;
-  if (timeout !== undefined && timeout !== null) {
-    if (typeof timeout !== 'number' || !Number.isInteger(timeout)) {
-      c.add('timeoutDurationInHours', timeout, 'Member must be an integer');
-    } else if (timeout < BEDROCK_API_LIMITS.minTimeoutHours) {
-      c.add(
-        'timeoutDurationInHours',
-        timeout,
-        `Member must have value greater than or equal to ${BEDROCK_API_LIMITS.minTimeoutHours}`,
-      );
-    } else if (timeout > BEDROCK_API_LIMITS.maxTimeoutHours) {
-      c.add(
-        'timeoutDurationInHours',
-        timeout,
-        `Member must have value less than or equal to ${BEDROCK_API_LIMITS.maxTimeoutHours}`,
-      );
-    }
-  }
-  checkEnum(c, 'modelInvocationType', body.modelInvocationType, ['InvokeModel', 'Converse']);
-  if (body.vpcConfig !== undefined && body.vpcConfig !== null && !isObject(body.vpcConfig)) {
-    c.add('vpcConfig', body.vpcConfig, 'Member must be a structure');
-  }
+  checkInteger(
+    c,
+    'timeoutDurationInHours',
+    timeout,
+    RANGE_SHAPES.ModelInvocationJobTimeoutDurationInHours,
+  );
+  checkEnum(c, 'modelInvocationType', body.modelInvocationType, ENUM_SHAPES.ModelInvocationType);
+  checkVpcConfig(c, body.vpcConfig);
   const tags = checkTags(c, body.tags);
   c.throwIfAny();
 
@@ -268,8 +267,8 @@ function parseCreateJobRequest(body: unknown): CreateJobRequest {
     ...(typeof body.clientRequestToken === 'string'
       ? { clientRequestToken: body.clientRequestToken }
       : {}),
-    inputDataConfig: input as unknown as EmulatedJobInputConfig,
-    outputDataConfig: output as unknown as EmulatedJobOutputConfig,
+    inputDataConfig: body.inputDataConfig as unknown as EmulatedJobInputConfig,
+    outputDataConfig: body.outputDataConfig as unknown as EmulatedJobOutputConfig,
     ...(isObject(body.vpcConfig) ? { vpcConfig: body.vpcConfig } : {}),
     ...(typeof timeout === 'number' ? { timeoutDurationInHours: timeout } : {}),
     tags,
@@ -280,22 +279,17 @@ function parseCreateJobRequest(body: unknown): CreateJobRequest {
 }
 
 /**
- * Checks a job identifier (job ARN or 12-character job id) and returns the job id.
+ * Checks a job identifier (job ARN or 12-character job id; GetModelInvocationJob and
+ * StopModelInvocationJob) and returns the job id.
  *
- * @throws EmulatedServiceError ValidationException when it matches neither form
+ * @throws EmulatedServiceError ValidationException when it breaks the model's length or pattern
  */
 function parseJobIdentifier(value: string): string {
-  const match = JOB_IDENTIFIER.exec(value);
-  if (!match?.[3]) {
-    const c = new ConstraintCollector();
-    c.add(
-      'jobIdentifier',
-      value,
-      `Member must satisfy regular expression pattern: ${JOB_IDENTIFIER_SOURCE}`,
-    );
-    c.throwIfAny();
-  }
-  return match?.[3] as string;
+  const c = new ConstraintCollector();
+  checkString(c, 'jobIdentifier', value, 'ModelInvocationJobIdentifier', true);
+  c.throwIfAny();
+  // The pattern ends with the 12-character job id, with or without the ARN before it.
+  return value.slice(-12);
 }
 
 function parseTimestamp(
@@ -322,34 +316,21 @@ function parseListJobsQuery(query: URLSearchParams): ListJobsRequest {
   const submitTimeAfter = parseTimestamp(c, 'submitTimeAfter', query.get('submitTimeAfter'));
   const submitTimeBefore = parseTimestamp(c, 'submitTimeBefore', query.get('submitTimeBefore'));
   const statusEquals = query.get('statusEquals') ?? undefined;
-  checkEnum(c, 'statusEquals', statusEquals, STATUSES);
+  checkEnum(c, 'statusEquals', statusEquals, ENUM_SHAPES.ModelInvocationJobStatus);
   const nameContains = query.get('nameContains') ?? undefined;
-  checkString(c, 'nameContains', nameContains, {
-    min: 1,
-    max: 63,
-    pattern: JOB_NAME,
-    patternSource: JOB_NAME_SOURCE,
-  });
+  checkString(c, 'nameContains', nameContains, 'ModelInvocationJobName');
   const maxRaw = query.get('maxResults');
   let maxResults: number | undefined;
   if (maxRaw !== null) {
-    maxResults = Number(maxRaw);
-    if (!Number.isInteger(maxResults)) c.add('maxResults', maxRaw, 'Member must be an integer');
-    else if (maxResults < 1)
-      c.add('maxResults', maxRaw, 'Member must have value greater than or equal to 1');
-    else if (maxResults > 1000)
-      c.add('maxResults', maxRaw, 'Member must have value less than or equal to 1000');
+    maxResults = /^-?\d+$/.test(maxRaw) ? Number(maxRaw) : Number.NaN;
+    if (Number.isNaN(maxResults)) c.add('maxResults', maxRaw, 'Member must be an integer');
+    else checkInteger(c, 'maxResults', maxResults, RANGE_SHAPES.MaxResults);
   }
   const nextToken = query.get('nextToken') ?? undefined;
-  checkString(c, 'nextToken', nextToken, {
-    min: 1,
-    max: 2048,
-    pattern: /^\S*$/,
-    patternSource: '^\\S*$',
-  });
-  checkEnum(c, 'sortBy', query.get('sortBy') ?? undefined, ['CreationTime']);
+  checkString(c, 'nextToken', nextToken, 'PaginationToken');
+  checkEnum(c, 'sortBy', query.get('sortBy') ?? undefined, ENUM_SHAPES.SortJobsBy);
   const sortOrder = query.get('sortOrder') ?? undefined;
-  checkEnum(c, 'sortOrder', sortOrder, ['Ascending', 'Descending']);
+  checkEnum(c, 'sortOrder', sortOrder, ENUM_SHAPES.SortOrder);
   c.throwIfAny();
   return {
     ...(submitTimeAfter !== undefined ? { submitTimeAfter } : {}),
@@ -362,19 +343,30 @@ function parseListJobsQuery(query: URLSearchParams): ListJobsRequest {
   };
 }
 
+/** The part of the model's `TaggableResourcesArn` pattern the emulator's resources can match. */
+const RESOURCE_ARN = /^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:.+$/;
+const RESOURCE_ARN_SOURCE =
+  '.*(^[a-zA-Z0-9][a-zA-Z0-9\\-]*$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:.+$).*';
+
 /** Checks the `resourceARN` member of the tagging operations and returns it. */
 function parseResourceArn(body: Record<string, unknown>): string {
   const c = new ConstraintCollector();
-  checkString(c, 'resourceARN', body.resourceARN, {
-    required: true,
-    min: 20,
-    max: 1011,
-    pattern: /^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:.+$/,
-    patternSource:
-      '.*(^[a-zA-Z0-9][a-zA-Z0-9\\-]*$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:.+$).*',
-  });
+  const arn = body.resourceARN;
+  if (typeof arn !== 'string') {
+    c.add('resourceARN', arn, arn == null ? 'Member must not be null' : 'Member must be a string');
+  } else if (modelLength(arn) < 20) {
+    c.add('resourceARN', arn, 'Member must have length greater than or equal to 20');
+  } else if (modelLength(arn) > 1011) {
+    c.add('resourceARN', arn, 'Member must have length less than or equal to 1011');
+  } else if (!RESOURCE_ARN.test(arn)) {
+    c.add(
+      'resourceARN',
+      arn,
+      `Member must satisfy regular expression pattern: ${RESOURCE_ARN_SOURCE}`,
+    );
+  }
   c.throwIfAny();
-  return body.resourceARN as string;
+  return arn as string;
 }
 
 /** Checks a TagResource body; returns the ARN and the tags. */
@@ -401,21 +393,9 @@ function parseUntagResourceRequest(body: unknown): { resourceArn: string; tagKey
   const keys = body.tagKeys;
   if (!Array.isArray(keys)) c.add('tagKeys', keys, 'Member must not be null');
   else {
-    if (keys.length > BEDROCK_API_LIMITS.maxTagsPerResource) {
-      c.add(
-        'tagKeys',
-        keys,
-        `Member must have length less than or equal to ${BEDROCK_API_LIMITS.maxTagsPerResource}`,
-      );
-    }
+    checkList(c, 'tagKeys', keys, RANGE_SHAPES.TagList);
     keys.forEach((key: unknown, index) => {
-      checkString(c, `tagKeys.${index + 1}.member`, key, {
-        required: true,
-        min: 1,
-        max: BEDROCK_API_LIMITS.maxTagKeyLength,
-        pattern: TAG_CHARACTERS,
-        patternSource: TAG_CHARACTERS_SOURCE,
-      });
+      checkString(c, `tagKeys.${index + 1}.member`, key, 'TagKey', true);
     });
   }
   c.throwIfAny();

@@ -57,14 +57,14 @@ const createCases: [string, Partial<CreateModelInvocationJobCommandInput>, strin
     'an input URI that is not s3://',
     { inputDataConfig: { s3InputDataConfig: { s3Uri: 'https://bucket/key.jsonl' } } },
     one(
-      "Value 'https://bucket/key.jsonl' at 'inputDataConfig.s3InputDataConfig.s3Uri' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][-.a-z0-9]{1,61}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?",
+      "Value 'https://bucket/key.jsonl' at 'inputDataConfig.s3InputDataConfig.s3Uri' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?",
     ),
   ],
   [
     'an output URI with an upper-case bucket',
     { outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://Bucket/out/' } } },
     one(
-      "Value 's3://Bucket/out/' at 'outputDataConfig.s3OutputDataConfig.s3Uri' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][-.a-z0-9]{1,61}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?",
+      "Value 's3://Bucket/out/' at 'outputDataConfig.s3OutputDataConfig.s3Uri' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?",
     ),
   ],
   [
@@ -106,7 +106,7 @@ const createCases: [string, Partial<CreateModelInvocationJobCommandInput>, strin
     'a tag value with a character tags do not allow',
     { tags: [{ key: 'owner', value: 'a|b' }] },
     one(
-      "Value 'a|b' at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9\\s._:/=+@-]*$",
+      "Value 'a|b' at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9\\s._:/=+@-]*",
     ),
   ],
   [
@@ -279,7 +279,7 @@ describe('Validation: job identifiers and tagging', () => {
     await expect(untag).rejects.toMatchObject({
       name: 'ValidationException',
       message: one(
-        "Value 'bad|key' at 'tagKeys.1.member' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9\\s._:/=+@-]*$",
+        "Value 'bad|key' at 'tagKeys.1.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9\\s._:/=+@-]*",
       ),
     });
   });
