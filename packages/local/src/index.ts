@@ -94,6 +94,11 @@ export { startLocalAws } from './runtime/start-local-aws.js';
 export type { S3Server, S3ServerCredentials, S3ServerOptions } from './s3/start-s3-server.js';
 export { startS3Server } from './s3/start-s3-server.js';
 export type {
+  ApiAnswer,
+  ExecutionStarter,
+  ExecutionStopper,
+} from './stepfunctions/execution-control.js';
+export type {
   ExecutionResult,
   ExecutionStatus,
   HistoryEvent,

@@ -9,6 +9,7 @@ import {
 import { type Clock, RealTimeClock } from '../clock.js';
 import { InvalidOptionError } from '../errors.js';
 import { type S3Server, startS3Server } from '../s3/start-s3-server.js';
+import type { LocalExecution, LocalStateMachine } from '../stepfunctions/local-state-machine.js';
 import {
   type ExecutionDescription,
   type StepFunctionsApi,
@@ -78,33 +79,55 @@ interface LocalAws {
   stop(): Promise<void>;
 }
 
+/** An execution of any loaded app, by ARN. */
+function findLocalExecution(
+  apps: readonly LocalApp[],
+  executionArn: string,
+): LocalExecution | undefined {
+  for (const app of apps) {
+    for (const { machine } of app.stateMachines) {
+      const execution = machine.executions.find((e) => e.executionArn === executionArn);
+      if (execution !== undefined) return execution;
+    }
+  }
+  return undefined;
+}
+
 /** `DescribeExecution` of the local API: the execution of that ARN in any loaded app. */
 function findExecution(
   apps: readonly LocalApp[],
   executionArn: string,
 ): ExecutionDescription | undefined {
+  const execution = findLocalExecution(apps, executionArn);
+  if (execution === undefined) return undefined;
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startedAt: execution.startedAt,
+    ...(execution.stoppedAt === undefined ? {} : { stoppedAt: execution.stoppedAt }),
+    input: execution.input,
+    ...execution.outcome,
+  };
+}
+
+/** A state machine of any loaded app, by ARN. */
+function findStateMachine(
+  apps: readonly LocalApp[],
+  stateMachineArn: string,
+): LocalStateMachine | undefined {
   for (const app of apps) {
-    for (const { machine } of app.stateMachines) {
-      const execution = machine.executions.find((e) => e.executionArn === executionArn);
-      if (execution === undefined) continue;
-      return {
-        executionArn: execution.executionArn,
-        stateMachineArn: execution.stateMachineArn,
-        name: execution.name,
-        status: execution.status,
-        startedAt: execution.startedAt,
-        ...(execution.stoppedAt === undefined ? {} : { stoppedAt: execution.stoppedAt }),
-        input: execution.input,
-        ...execution.outcome,
-      };
-    }
+    const found = app.stateMachines.find(({ machine }) => machine.arn === stateMachineArn);
+    if (found !== undefined) return found.machine;
   }
   return undefined;
 }
 
 /**
  * Starts the local AWS the embedded runtime needs: s3rver, the Bedrock batch emulator and the
- * Step Functions API (task callbacks, and `DescribeExecution` of every loaded app's executions),
+ * Step Functions API (task callbacks; `DescribeExecution`, `StartExecution` and `StopExecution`
+ * of every loaded app's state machines),
  * all on 127.0.0.1 with free ports, sharing one clock.
  *
  * @example
@@ -150,6 +173,14 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
     const stepFunctions = await startStepFunctionsApi(registry, {
       clock,
       describeExecution: (executionArn) => findExecution(apps, executionArn),
+      startExecution: (stateMachineArn, input, name) => {
+        const execution = findStateMachine(apps, stateMachineArn)?.startExecution(input, name);
+        return (
+          execution && { executionArn: execution.executionArn, startedAt: execution.startedAt }
+        );
+      },
+      stopExecution: (executionArn, error, cause) =>
+        findLocalExecution(apps, executionArn)?.abort(error, cause),
     });
     stoppers.push(() => stepFunctions.stop());
     bedrock.onEvent((event) => {

@@ -3,6 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock.js';
 import { TaskTokenError } from '../errors.js';
 import { attachClock } from '../http/attach-clock.js';
+import {
+  type ApiAnswer,
+  answerStartExecution,
+  answerStopExecution,
+  checkExecutionArn,
+  type ExecutionStarter,
+  type ExecutionStopper,
+} from './execution-control.js';
 import type { ExecutionStatus } from './local-state-machine.js';
 import type { TaskTokenRegistry } from './task-token-registry.js';
 
@@ -42,6 +50,17 @@ interface StepFunctionsApiOptions {
    */
   readonly describeExecution?: ExecutionLookup;
   /**
+   * Starts executions for `StartExecution` (name, input and name reuse are checked first, against
+   * `describeExecution`).
+   * @default - no state machine is known: every ARN is `StateMachineDoesNotExist`
+   */
+  readonly startExecution?: ExecutionStarter;
+  /**
+   * Stops a running execution for `StopExecution` (found through `describeExecution`).
+   * @default - nothing to stop: known executions keep running
+   */
+  readonly stopExecution?: ExecutionStopper;
+  /**
    * The runtime's clock: each request is tracked work on it, and responses carry its time.
    * @default - the real clock
    */
@@ -76,6 +95,10 @@ function sendError(response: ServerResponse, status: number, type: string, messa
   send(response, status, { __type: type, message }, type);
 }
 
+function sendAnswer(response: ServerResponse, answer: ApiAnswer): void {
+  send(response, answer.status, answer.body, answer.errorType);
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -92,26 +115,15 @@ function stringField(body: Record<string, unknown>, name: string): string | unde
   return typeof value === 'string' ? value : undefined;
 }
 
-const EXECUTION_ARN_PATTERN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
-
 /** Answers `DescribeExecution` with the lookup, as the service does (timestamps in epoch seconds). */
 function describeExecution(
   response: ServerResponse,
   body: Record<string, unknown>,
   lookup: ExecutionLookup,
 ): void {
-  const executionArn = body.executionArn;
-  if (typeof executionArn !== 'string' || executionArn.length === 0) {
-    sendError(
-      response,
-      400,
-      'ValidationException',
-      `1 validation error detected: Value ${JSON.stringify(executionArn ?? null)} at 'executionArn' failed to satisfy constraint: Member must be a string of 1 to 2048 characters`,
-    );
-    return;
-  }
-  if (!EXECUTION_ARN_PATTERN.test(executionArn)) {
-    sendError(response, 400, 'InvalidArn', `Invalid Arn: '${executionArn}'`);
+  const executionArn = checkExecutionArn(body);
+  if (typeof executionArn !== 'string') {
+    sendAnswer(response, executionArn);
     return;
   }
   const found = lookup(executionArn);
@@ -144,9 +156,11 @@ function describeExecution(
 /**
  * Starts the Step Functions task-callback API on 127.0.0.1: `SendTaskSuccess`,
  * `SendTaskFailure` and `SendTaskHeartbeat` in the AWS JSON 1.0 protocol, so an unmodified
- * `SFNClient` whose endpoint points here completes local callback tasks, and `DescribeExecution`
- * answered by `options.describeExecution`. Errors are the service's: `TaskDoesNotExist`,
- * `TaskTimedOut`, `InvalidToken`, `InvalidOutput`, `ExecutionDoesNotExist`, `InvalidArn`.
+ * `SFNClient` whose endpoint points here completes local callback tasks, and `DescribeExecution`,
+ * `StartExecution` and `StopExecution` answered through `options`. Errors are the service's:
+ * `TaskDoesNotExist`, `TaskTimedOut`, `InvalidToken`, `InvalidOutput`, `ExecutionDoesNotExist`,
+ * `InvalidArn`, `InvalidName`, `InvalidExecutionInput`, `StateMachineDoesNotExist`,
+ * `ExecutionAlreadyExists`.
  *
  * @param registry - the task tokens of the waiting callback tasks
  * @param options - port and execution lookup
@@ -166,6 +180,8 @@ async function startStepFunctionsApi(
   options: StepFunctionsApiOptions = {},
 ): Promise<StepFunctionsApi> {
   const lookup: ExecutionLookup = options.describeExecution ?? (() => undefined);
+  const start: ExecutionStarter = options.startExecution ?? (() => undefined);
+  const stop: ExecutionStopper = options.stopExecution ?? (() => {});
   const calls: Record<string, number> = {};
   const accepted: Record<string, number> = {};
   const server: Server = createServer((request, response) => {
@@ -191,9 +207,15 @@ async function startStepFunctionsApi(
         return;
       }
       calls[operation] = (calls[operation] ?? 0) + 1;
-      if (operation === 'DescribeExecution') {
+      const executionOperations: Record<string, () => void> = {
+        DescribeExecution: () => describeExecution(response, body, lookup),
+        StartExecution: () => sendAnswer(response, answerStartExecution(body, start, lookup)),
+        StopExecution: () => sendAnswer(response, answerStopExecution(body, stop, lookup)),
+      };
+      const executionOperation = executionOperations[operation];
+      if (executionOperation !== undefined) {
         try {
-          describeExecution(response, body, lookup);
+          executionOperation();
         } catch (error) {
           sendError(response, 500, 'InternalServerError', (error as Error).message);
         }

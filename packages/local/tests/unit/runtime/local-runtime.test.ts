@@ -1,7 +1,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { CreateModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../../src/clock.js';
 import type { LocalApp } from '../../../src/runtime/local-app.js';
@@ -164,6 +169,52 @@ describe('Runtime: a synthesized app on the local AWS', () => {
       await expect(
         describe(waiting.executionArn.replace('describe-me', 'never-started')),
       ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    } finally {
+      sfn.destroy();
+    }
+  });
+
+  it("starts and stops the loaded apps' executions through StartExecution and StopExecution", async () => {
+    // Prepare
+    const sfn = new SFNClient({
+      endpoint: local.stepFunctions.endpoint,
+      region: local.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const executionOf = (id: string, executionArn = '') => {
+      const found = app.stateMachine(id).executions.find((e) => e.executionArn === executionArn);
+      if (found === undefined) throw new Error(`no execution ${executionArn} of ${id}`);
+      return found;
+    };
+    try {
+      // Act
+      const answered = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: app.stateMachine('LocalTest/Answered').arn,
+          name: 'started-by-sdk',
+          input: JSON.stringify({ value: 'w', fail: false }),
+        }),
+      );
+      await executionOf('LocalTest/Answered', answered.executionArn).result;
+      const waiting = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: app.stateMachine('LocalTest/Unanswered').arn,
+        }),
+      );
+      await sfn.send(
+        new StopExecutionCommand({ executionArn: waiting.executionArn, error: 'Stopped.ByTest' }),
+      );
+      const stopped = await executionOf('LocalTest/Unanswered', waiting.executionArn).result;
+
+      // Assess
+      expect(answered.executionArn).toBe(
+        `${app.stateMachine('LocalTest/Answered').arn.replace(':stateMachine:', ':execution:')}:started-by-sdk`,
+      );
+      await expect(
+        sfn.send(new DescribeExecutionCommand({ executionArn: answered.executionArn })),
+      ).resolves.toMatchObject({ status: 'SUCCEEDED', output: '{"echo":"w"}' });
+      expect(stopped).toMatchObject({ status: 'ABORTED', error: 'Stopped.ByTest' });
     } finally {
       sfn.destroy();
     }

@@ -4,6 +4,8 @@ import {
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
@@ -300,5 +302,162 @@ describe('Step Functions API: DescribeExecution (real SFNClient)', () => {
     // Assess
     expect(error.name).toBe('InvalidArn');
     expect(error.message).toContain('not-an-arn');
+  });
+});
+
+describe('Step Functions API: StartExecution and StopExecution (real SFNClient)', () => {
+  const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:sm';
+  const startedAt = Date.parse('2026-01-01T00:00:00.000Z');
+  const executions = new Map<string, ExecutionDescription>();
+  const stops: Array<[string, string, string]> = [];
+  let api: StepFunctionsApi;
+  let sfn: SFNClient;
+
+  beforeAll(async () => {
+    api = await startStepFunctionsApi(new TaskTokenRegistry(), {
+      describeExecution: (arn) => executions.get(arn),
+      startExecution: (stateMachineArn, input, name = `generated-${executions.size + 1}`) => {
+        if (stateMachineArn !== machineArn) return undefined;
+        const executionArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+        executions.set(executionArn, {
+          executionArn,
+          stateMachineArn,
+          name,
+          status: 'RUNNING',
+          startedAt,
+          input,
+        });
+        return { executionArn, startedAt };
+      },
+      stopExecution: (executionArn, error, cause) => {
+        stops.push([executionArn, error, cause]);
+        const found = executions.get(executionArn);
+        if (found !== undefined)
+          executions.set(executionArn, {
+            ...found,
+            status: 'ABORTED',
+            stoppedAt: startedAt + 5_000,
+          });
+      },
+    });
+    sfn = new SFNClient({
+      endpoint: api.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterAll(async () => {
+    sfn.destroy();
+    await api.stop();
+  });
+
+  async function errorOf(promise: Promise<unknown>): Promise<Error> {
+    try {
+      await promise;
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected the call to fail');
+  }
+
+  it('starts an execution with its name and parsed input, and returns its ARN and start date', async () => {
+    // Act
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machineArn, name: 'run-a', input: '{"n":1}' }),
+    );
+
+    // Assess
+    expect(started).toMatchObject({
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run-a',
+      startDate: new Date(startedAt),
+    });
+    expect(executions.get(started.executionArn ?? '')?.input).toEqual({ n: 1 });
+  });
+
+  it('gives an execution without input `{}` and lets the starter name it', async () => {
+    // Act
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn }));
+
+    // Assess
+    expect(executions.get(started.executionArn ?? '')).toMatchObject({
+      name: expect.stringMatching(/^generated-\d+$/),
+      input: {},
+    });
+  });
+
+  it('returns the running execution again for the same name and input, and refuses other input', async () => {
+    // Prepare
+    const first = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machineArn, name: 'run-b', input: '{"n":2}' }),
+    );
+    const count = executions.size;
+
+    // Act
+    const again = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machineArn, name: 'run-b', input: '{"n":2}' }),
+    );
+    const other = await errorOf(
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn: machineArn, name: 'run-b', input: '{"n":3}' }),
+      ),
+    );
+
+    // Assess
+    expect(again.executionArn).toBe(first.executionArn);
+    expect(executions.size).toBe(count);
+    expect(other.name).toBe('ExecutionAlreadyExists');
+    expect(other.message).toContain('execution:sm:run-b');
+  });
+
+  it.each([
+    [{ stateMachineArn: 'sm' }, 'InvalidArn', "'sm'"],
+    [
+      { stateMachineArn: `${machineArn}-other` },
+      'StateMachineDoesNotExist',
+      'stateMachine:sm-other',
+    ],
+    [{ stateMachineArn: machineArn, name: 'has space' }, 'InvalidName', "'has space'"],
+    [{ stateMachineArn: machineArn, name: 'x'.repeat(81) }, 'InvalidName', 'x'.repeat(81)],
+    [{ stateMachineArn: machineArn, input: '{not json' }, 'InvalidExecutionInput', 'JSON'],
+  ])('refuses %j with %s, naming the value', async (request, name, named) => {
+    // Act
+    const error = await errorOf(sfn.send(new StartExecutionCommand(request)));
+
+    // Assess
+    expect(error.name).toBe(name);
+    expect(error.message).toContain(named);
+  });
+
+  it('stops a running execution with the error and cause given, and returns its stop date', async () => {
+    // Prepare
+    const { executionArn = '' } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machineArn, name: 'run-c' }),
+    );
+
+    // Act
+    const stopped = await sfn.send(
+      new StopExecutionCommand({ executionArn, error: 'Smoke.Cleanup', cause: 'interrupted' }),
+    );
+    const again = await sfn.send(new StopExecutionCommand({ executionArn }));
+
+    // Assess
+    expect(stopped.stopDate).toEqual(new Date(startedAt + 5_000));
+    expect(again.stopDate).toEqual(new Date(startedAt + 5_000));
+    expect(stops.filter(([arn]) => arn === executionArn)).toEqual([
+      [executionArn, 'Smoke.Cleanup', 'interrupted'],
+    ]);
+  });
+
+  it('refuses to stop an unknown execution with ExecutionDoesNotExist', async () => {
+    // Act
+    const error = await errorOf(
+      sfn.send(new StopExecutionCommand({ executionArn: `${EXECUTION}-unknown` })),
+    );
+
+    // Assess
+    expect(error.name).toBe('ExecutionDoesNotExist');
+    expect(error.message).toContain('run-1-unknown');
   });
 });
