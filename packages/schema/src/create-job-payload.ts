@@ -1,14 +1,55 @@
 import * as z from 'zod';
+import { BEDROCK_S3_URI_MAX_LENGTH } from './bedrock-s3-uri.js';
 import { BEDROCK_API_LIMITS } from './limits.js';
 import {
   ExecutionArnSchema,
+  KmsKeyIdSchema,
+  ManifestKeySchema,
   ModelIdSchema,
   ModelInvocationTypeSchema,
   RoleArnSchema,
   S3UriSchema,
   TagSchema,
   TaskTokenSchema,
+  VpcResourceIdSchema,
 } from './primitives.js';
+
+/** Payload fields that hold a fragment input field, by the input field's name. */
+const FRAGMENT_INPUT_FIELDS: Readonly<Record<string, string>> = {
+  jobName: 'job_name',
+  manifestKeys: 'manifest_keys',
+  modelId: 'model_id',
+  modelInvocationType: 'model_invocation_type',
+};
+
+const INPUT_URI_PATH = 'inputDataConfig.s3InputDataConfig.s3Uri';
+
+/**
+ * Each manifest key must form, in the bucket of the item's input URI, an S3 URI Bedrock accepts:
+ * the keys' characters are checked by their own schema; this adds the URI's length, which depends
+ * on the bucket name (and which JSON Schema cannot express).
+ */
+function checkManifestUris(
+  payload: { manifestKeys?: unknown; inputDataConfig?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const keys = payload.manifestKeys;
+  const inputUri = (payload.inputDataConfig as { s3InputDataConfig?: { s3Uri?: unknown } })
+    ?.s3InputDataConfig?.s3Uri;
+  if (!Array.isArray(keys) || typeof inputUri !== 'string') return;
+  const bucket = /^s3:\/\/([^/]+)/.exec(inputUri)?.[1];
+  if (bucket === undefined) return;
+  keys.forEach((key: unknown, index) => {
+    if (typeof key !== 'string') return;
+    const length = `s3://${bucket}/${key}`.length;
+    if (length <= BEDROCK_S3_URI_MAX_LENGTH) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['manifestKeys', index],
+      message: `forms an S3 URI of ${length} characters in bucket "${bucket}"; Bedrock accepts at most ${BEDROCK_S3_URI_MAX_LENGTH}`,
+    });
+  });
+}
 
 const AccountIdSchema = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account id');
 
@@ -19,6 +60,9 @@ const AccountIdSchema = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS 
  * index. Unknown fields are rejected.
  *
  * - `jobName`: the fragment input's `job_name`, as the user wrote it; the handler makes it valid.
+ * - `manifestKeys`: every manifest key of the fragment input (`manifest_keys`), so that each Map
+ *   item can check them all (each must form, in the input bucket, an S3 URI Bedrock accepts)
+ *   before it creates a job. The item's own input is `inputDataConfig.s3InputDataConfig.s3Uri`.
  * - `tags`: the user's tags; keys starting with `bedrock-batch:` are reserved.
  * - `fragmentId`: identifies the fragment (its construct address), so two fragments of one state
  *   machine that run the same manifest in the same execution create two jobs, not one.
@@ -50,7 +94,8 @@ const CreateJobPayloadSchema = z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:-')
       .optional(),
-    jobName: z.string().min(1, 'must not be empty').max(1024),
+    jobName: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+    manifestKeys: z.array(ManifestKeySchema).min(1, 'must list at least one manifest').optional(),
     modelId: ModelIdSchema,
     roleArn: RoleArnSchema,
     inputDataConfig: z.strictObject({
@@ -63,7 +108,7 @@ const CreateJobPayloadSchema = z
     outputDataConfig: z.strictObject({
       s3OutputDataConfig: z.strictObject({
         s3Uri: S3UriSchema,
-        s3EncryptionKeyId: z.string().min(1).max(2048).optional(),
+        s3EncryptionKeyId: KmsKeyIdSchema.optional(),
         s3BucketOwner: AccountIdSchema.optional(),
       }),
     }),
@@ -76,19 +121,55 @@ const CreateJobPayloadSchema = z
     modelInvocationType: ModelInvocationTypeSchema.optional(),
     vpcConfig: z
       .strictObject({
-        subnetIds: z.array(z.string().min(1)).min(1).max(16),
-        securityGroupIds: z.array(z.string().min(1)).min(1).max(5),
+        subnetIds: z
+          .array(VpcResourceIdSchema)
+          .min(1, 'must list 1 to 16 subnet ids')
+          .max(16, 'must list 1 to 16 subnet ids'),
+        securityGroupIds: z
+          .array(VpcResourceIdSchema)
+          .min(1, 'must list 1 to 5 security group ids')
+          .max(5, 'must list 1 to 5 security group ids'),
       })
       .optional(),
     tags: z.array(TagSchema).max(BEDROCK_API_LIMITS.maxTagsPerResource).optional(),
   })
+  .superRefine(checkManifestUris)
   .meta({
     title: 'CreateJobPayload',
     description: 'Payload the BedrockBatchSfn fragment hands the create-job handler.',
   });
 
+/**
+ * The field of the fragment input each payload field comes from (the construct's Map maps
+ * `job_name` to `jobName`, ...), so that an error names the field the user wrote. Pass it to
+ * {@link validate} as `fieldName`. The item's input URI is named after its manifest key,
+ * `manifest_keys[<itemIndex>]`; fields the construct writes keep their own names.
+ *
+ * @param path - a failing path of the payload, as `validate` writes it (`jobName`, `manifestKeys[2]`)
+ * @param data - the payload received
+ * @returns the fragment input's name for it, or `undefined` to keep `path`
+ *
+ * @example
+ * ```ts
+ * import { CreateJobPayloadSchema, createJobPayloadFieldName, validate } from '@bedrock-batch/schema';
+ *
+ * // throws 'Invalid CreateJobPayload: job_name: must be at most 1024 characters (received: ...)'
+ * validate(CreateJobPayloadSchema, payload, { fieldName: createJobPayloadFieldName });
+ * ```
+ */
+function createJobPayloadFieldName(path: string, data: unknown): string | undefined {
+  const head = /^[A-Za-z]+/.exec(path)?.[0];
+  const user = head === undefined ? undefined : FRAGMENT_INPUT_FIELDS[head];
+  if (user !== undefined) return `${user}${path.slice(head?.length)}`;
+  if (path === INPUT_URI_PATH) {
+    const index = (data as { itemIndex?: unknown } | null)?.itemIndex;
+    return Number.isInteger(index) ? `manifest_keys[${index}]` : 'manifest_keys[?]';
+  }
+  return undefined;
+}
+
 /** The create-job handler's payload, see {@link CreateJobPayloadSchema}. */
 type CreateJobPayload = z.infer<typeof CreateJobPayloadSchema>;
 
 export type { CreateJobPayload };
-export { CreateJobPayloadSchema };
+export { CreateJobPayloadSchema, createJobPayloadFieldName };

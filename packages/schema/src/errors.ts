@@ -24,7 +24,10 @@ class BedrockBatchSchemaError extends Error {
 
 /** One failing field of a contract: where, what is wrong, and what was received. */
 interface ValidationIssue {
-  /** Dotted path of the field, `manifest_keys[0]`; `(root)` for the value itself. */
+  /**
+   * Dotted path of the field, `manifest_keys[0]`; `(root)` for the value itself; or the name the
+   * `fieldName` option of `validate` gave it (the field as the user wrote it).
+   */
   readonly path: string;
   /** What is wrong, in words. */
   readonly message: string;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ModelIdSchema, ModelInvocationTypeSchema, S3KeySchema } from './primitives.js';
+import { ManifestKeySchema, ModelIdSchema, ModelInvocationTypeSchema } from './primitives.js';
 
 /**
  * The input of the `BedrockBatchSfn` fragment: one Bedrock batch job per manifest key.
@@ -7,8 +7,10 @@ import { ModelIdSchema, ModelInvocationTypeSchema, S3KeySchema } from './primiti
  * machines pass the same object. Unknown fields are rejected.
  *
  * - `job_name`: any text; the fragment turns it into a name Bedrock accepts (see `buildJobName`).
- * - `manifest_keys`: JSONL input objects (or prefixes ending in `/`) in the input bucket; at least one.
- * - `model_id`: model id, inference profile id, or their ARN.
+ * - `manifest_keys`: JSONL input objects (or prefixes ending in `/`) in the input bucket; at least
+ *   one. Each must form an S3 URI Bedrock accepts (`ManifestKeySchema`): letters, digits and
+ *   `-!_*'().` between single slashes; no space, `=`, `+`, `~` or non-ASCII character.
+ * - `model_id`: model id, inference profile id, or their ARN (Bedrock's `ModelId` pattern).
  * - `model_invocation_type`: `InvokeModel` (default) or `Converse`.
  *
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-create.html
@@ -25,8 +27,8 @@ import { ModelIdSchema, ModelInvocationTypeSchema, S3KeySchema } from './primiti
  */
 const BatchFragmentInputSchema = z
   .strictObject({
-    job_name: z.string().min(1, 'must not be empty').max(1024),
-    manifest_keys: z.array(S3KeySchema).min(1, 'must list at least one manifest'),
+    job_name: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+    manifest_keys: z.array(ManifestKeySchema).min(1, 'must list at least one manifest'),
     model_id: ModelIdSchema,
     model_invocation_type: ModelInvocationTypeSchema.optional(),
   })

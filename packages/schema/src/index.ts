@@ -1,7 +1,15 @@
+export {
+  BEDROCK_S3_KEY_MAX_LENGTH,
+  BEDROCK_S3_KEY_PATTERN,
+  BEDROCK_S3_URI_MAX_LENGTH,
+  BEDROCK_S3_URI_PATTERN,
+  bedrockS3KeyProblem,
+  bedrockS3UriProblem,
+} from './bedrock-s3-uri.js';
 export type { ContractName } from './contract-schemas.js';
 export { CONTRACT_SCHEMAS } from './contract-schemas.js';
 export type { CreateJobPayload } from './create-job-payload.js';
-export { CreateJobPayloadSchema } from './create-job-payload.js';
+export { CreateJobPayloadSchema, createJobPayloadFieldName } from './create-job-payload.js';
 export type { ValidationIssue } from './errors.js';
 export { BedrockBatchSchemaError, ContractValidationError, TaskTokenTagError } from './errors.js';
 export type { BatchFragmentInput } from './fragment-input.js';
@@ -33,6 +41,10 @@ export {
   CountSchema,
   ExecutionArnSchema,
   JobArnSchema,
+  KMS_KEY_ID_PATTERN,
+  KmsKeyIdSchema,
+  ManifestKeySchema,
+  MODEL_ID_PATTERN,
   ModelIdSchema,
   ModelInvocationTypeSchema,
   RoleArnSchema,
@@ -42,6 +54,9 @@ export {
   TAG_CHARACTERS,
   TagSchema,
   TaskTokenSchema,
+  VPC_RESOURCE_ID_MAX_LENGTH,
+  VPC_RESOURCE_ID_PATTERN,
+  VpcResourceIdSchema,
 } from './primitives.js';
 export type {
   BatchInputRecord,
@@ -59,4 +74,5 @@ export {
 } from './records.js';
 export type { JobTag, MaybeJobTag } from './task-token-tags.js';
 export { decodeTaskTokenTags, encodeTaskTokenTags } from './task-token-tags.js';
+export type { ValidateOptions } from './validate.js';
 export { toValidationIssues, validate } from './validate.js';

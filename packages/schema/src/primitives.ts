@@ -1,4 +1,12 @@
 import * as z from 'zod';
+import {
+  BEDROCK_S3_KEY_MAX_LENGTH,
+  BEDROCK_S3_KEY_PATTERN,
+  BEDROCK_S3_URI_MAX_LENGTH,
+  BEDROCK_S3_URI_PATTERN,
+  bedrockS3KeyProblem,
+  bedrockS3UriProblem,
+} from './bedrock-s3-uri.js';
 import { BEDROCK_API_LIMITS } from './limits.js';
 
 /**
@@ -27,20 +35,122 @@ const S3BucketNameSchema = z
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
   .meta({ title: 'S3BucketName' });
 
-/** An `s3://bucket/key` URI, as Bedrock's `s3Uri` fields take it. */
+/**
+ * An S3 key (or a prefix ending in `/`) that Bedrock accepts as the key of a job's input: it forms,
+ * after `s3://<bucket>/`, an S3 URI of the service model's `S3Uri` pattern (letters, digits and
+ * `-!_*'().` between single slashes; see {@link BEDROCK_S3_KEY_PATTERN}), and leaves room for
+ * `s3://` and the shortest bucket name within the URI's 1,024 characters.
+ */
+const ManifestKeySchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(
+    BEDROCK_S3_KEY_MAX_LENGTH,
+    `must be at most ${BEDROCK_S3_KEY_MAX_LENGTH} characters, so that the S3 URI Bedrock takes holds at most ${BEDROCK_S3_URI_MAX_LENGTH}`,
+  )
+  .regex(BEDROCK_S3_KEY_PATTERN, {
+    error: (issue) =>
+      typeof issue.input === 'string' ? bedrockS3KeyProblem(issue.input) : undefined,
+  })
+  .meta({
+    title: 'ManifestKey',
+    description:
+      "An S3 key whose s3:// URI Bedrock accepts: letters, digits and -!_*'(). between single slashes.",
+  });
+
+/**
+ * An `s3://bucket/key` URI that Bedrock accepts in a job's `s3Uri` fields: the service model's
+ * `S3Uri` shape, 1 to 1,024 characters (see {@link BEDROCK_S3_URI_PATTERN}).
+ */
 const S3UriSchema = z
   .string()
-  .max(1024)
-  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/.*)?$/, 'must be an s3://bucket/key URI')
+  .min(1, 'must not be empty')
+  .max(
+    BEDROCK_S3_URI_MAX_LENGTH,
+    `must be at most ${BEDROCK_S3_URI_MAX_LENGTH} characters, as Bedrock requires`,
+  )
+  .regex(BEDROCK_S3_URI_PATTERN, {
+    error: (issue) =>
+      typeof issue.input === 'string' ? bedrockS3UriProblem(issue.input) : undefined,
+  })
   .meta({ title: 'S3Uri' });
 
-/** A Bedrock model id, inference profile id, or model / profile ARN. */
+/**
+ * A Bedrock model id, inference profile id, or model / profile ARN: the service model's `ModelId`
+ * pattern, matched as a whole.
+ *
+ * @example
+ * ```ts
+ * MODEL_ID_PATTERN.test('anthropic.claude-3-haiku-20240307-v1:0'); // true
+ * MODEL_ID_PATTERN.test('us.amazon.nova-pro-v1:0');                // true
+ * MODEL_ID_PATTERN.test('anthropic/claude');                       // false
+ * ```
+ */
+const MODEL_ID_PATTERN =
+  /^(?:(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model\/[a-z0-9-]{1,63}[.]{1}[a-z0-9-:]{1,63}\/[a-z0-9]{12}$)|(:foundation-model\/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)$)|([0-9]{12}:(inference-profile|application-inference-profile)\/[a-zA-Z0-9-:.]+$)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+))$/;
+
+/**
+ * A Bedrock model id, inference profile id, or model / profile ARN: the service model's `ModelId`
+ * shape, 1 to 2,048 characters (see {@link MODEL_ID_PATTERN}).
+ */
 const ModelIdSchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(2048)
-  .regex(/^\S+$/, 'must not contain white space')
+  .max(2048, 'must be at most 2048 characters')
+  .regex(
+    MODEL_ID_PATTERN,
+    'must be a model id ("anthropic.claude-3-haiku-20240307-v1:0"), an inference profile id ("us.amazon.nova-pro-v1:0") or a model or profile ARN, as Bedrock requires',
+  )
   .meta({ title: 'ModelId' });
+
+/**
+ * A KMS key Bedrock accepts as a job's `s3EncryptionKeyId`: the service model's `KmsKeyId`
+ * pattern (a key ARN, an alias ARN, a key id of 36 characters or `alias/<name>`), matched as a
+ * whole.
+ *
+ * @example
+ * ```ts
+ * KMS_KEY_ID_PATTERN.test('arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'); // true
+ * KMS_KEY_ID_PATTERN.test('alias/batch-output'); // true
+ * KMS_KEY_ID_PATTERN.test('batch-output');       // false
+ * ```
+ */
+const KMS_KEY_ID_PATTERN =
+  /^(?:(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key\/[a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]+))$/;
+
+/** A KMS key id, alias, or their ARN, 1 to 2,048 characters (see {@link KMS_KEY_ID_PATTERN}). */
+const KmsKeyIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(2048, 'must be at most 2048 characters')
+  .regex(
+    KMS_KEY_ID_PATTERN,
+    'must be a KMS key ARN, alias ARN, key id (36 characters) or "alias/<name>", as Bedrock requires',
+  )
+  .meta({ title: 'KmsKeyId' });
+
+/**
+ * A subnet or security group id Bedrock accepts in a job's `vpcConfig`: the service model's
+ * `SubnetId` and `SecurityGroupId` pattern, letters, digits and `-` (at most
+ * {@link VPC_RESOURCE_ID_MAX_LENGTH} of them).
+ *
+ * @example
+ * ```ts
+ * VPC_RESOURCE_ID_PATTERN.test('subnet-0a1b2c3d4e5f67890'); // true
+ * VPC_RESOURCE_ID_PATTERN.test('subnet_1');                 // false
+ * ```
+ */
+const VPC_RESOURCE_ID_PATTERN = /^[-0-9a-zA-Z]+$/;
+
+/** Longest subnet or security group id Bedrock accepts. */
+const VPC_RESOURCE_ID_MAX_LENGTH = 32;
+
+/** A subnet or security group id (see {@link VPC_RESOURCE_ID_PATTERN}). */
+const VpcResourceIdSchema = z
+  .string()
+  .max(VPC_RESOURCE_ID_MAX_LENGTH, `must be at most ${VPC_RESOURCE_ID_MAX_LENGTH} characters`)
+  .regex(VPC_RESOURCE_ID_PATTERN, 'must be letters, digits and "-" only, as Bedrock requires')
+  .meta({ title: 'VpcResourceId' });
 
 /** The two ways Bedrock can run the records of a job. */
 const ModelInvocationTypeSchema = z
@@ -107,6 +217,10 @@ export {
   CountSchema,
   ExecutionArnSchema,
   JobArnSchema,
+  KMS_KEY_ID_PATTERN,
+  KmsKeyIdSchema,
+  ManifestKeySchema,
+  MODEL_ID_PATTERN,
   ModelIdSchema,
   ModelInvocationTypeSchema,
   RoleArnSchema,
@@ -116,4 +230,7 @@ export {
   TAG_CHARACTERS,
   TagSchema,
   TaskTokenSchema,
+  VPC_RESOURCE_ID_MAX_LENGTH,
+  VPC_RESOURCE_ID_PATTERN,
+  VpcResourceIdSchema,
 };

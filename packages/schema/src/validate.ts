@@ -41,11 +41,24 @@ function describeValue(value: unknown, path: readonly PathSegment[]): string {
     text = String(value);
   }
   if (text === undefined) text = String(value);
-  return text.length > MAX_RECEIVED_LENGTH ? `${text.slice(0, MAX_RECEIVED_LENGTH - 1)}…` : text;
+  if (text.length <= MAX_RECEIVED_LENGTH) return text;
+  const shortened = `${text.slice(0, MAX_RECEIVED_LENGTH - 1)}…`;
+  return typeof value === 'string' ? `${shortened} (${value.length} characters)` : shortened;
+}
+
+/** Options of {@link validate} and {@link toValidationIssues}. */
+interface ValidateOptions {
+  /**
+   * The name to show for a failing path (`jobName`, `manifestKeys[2]`), e.g. the field of the
+   * user's input it was copied from; `undefined` keeps the path. Two issues that get the same name
+   * are reported once (the first).
+   */
+  readonly fieldName?: (path: string, data: unknown) => string | undefined;
 }
 
 /**
- * Turns zod issues into {@link ValidationIssue}s: one per failing path, with the value received.
+ * Turns zod issues into {@link ValidationIssue}s: one per failing path (the first issue of a
+ * path), with the value received; paths are renamed by `options.fieldName`.
  *
  * @example
  * ```ts
@@ -53,26 +66,26 @@ function describeValue(value: unknown, path: readonly PathSegment[]): string {
  * if (!result.success) console.log(toValidationIssues(result.error.issues, input));
  * ```
  */
-function toValidationIssues(issues: readonly z.core.$ZodIssue[], data: unknown): ValidationIssue[] {
+function toValidationIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  options: ValidateOptions = {},
+): ValidationIssue[] {
   const out: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  const add = (path: readonly PathSegment[], message: string) => {
+    const formatted = formatPath(path);
+    const name = options.fieldName?.(formatted, data) ?? formatted;
+    if (seen.has(name)) return;
+    seen.add(name);
+    out.push({ path: name, message, received: describeValue(valueAt(data, path), path) });
+  };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const path = [...issue.path, key];
-        out.push({
-          path: formatPath(path),
-          message: 'is not a known field',
-          received: describeValue(valueAt(data, path), path),
-        });
-      }
+      for (const key of issue.keys) add([...issue.path, key], 'is not a known field');
       continue;
     }
-    const path = issue.path as readonly PathSegment[];
-    out.push({
-      path: formatPath(path),
-      message: issue.message,
-      received: describeValue(valueAt(data, path), path),
-    });
+    add(issue.path as readonly PathSegment[], issue.message);
   }
   return out;
 }
@@ -89,6 +102,8 @@ function contractName(schema: z.ZodType): string {
  *
  * @param schema - any schema of this package (or any zod 4 schema)
  * @param data - the untrusted value
+ * @param options - `fieldName` renames failing paths, e.g. to the fields the user wrote
+ *   (`createJobPayloadFieldName` does it for `CreateJobPayload`)
  * @returns the parsed value, typed by the schema's output
  * @throws ContractValidationError when `data` does not satisfy `schema`
  *
@@ -100,14 +115,19 @@ function contractName(schema: z.ZodType): string {
  * input.manifest_keys.forEach((key) => console.log(key));
  * ```
  */
-function validate<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+function validate<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  options: ValidateOptions = {},
+): z.output<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   throw new ContractValidationError(
     contractName(schema),
-    toValidationIssues(result.error.issues, data),
+    toValidationIssues(result.error.issues, data, options),
     { cause: result.error },
   );
 }
 
+export type { ValidateOptions };
 export { toValidationIssues, validate };
