@@ -35,9 +35,13 @@ interface ValidationIssue {
   readonly received: string;
 }
 
+/** Issues a {@link ContractValidationError} message lists; `issues` holds them all. */
+const MAX_LISTED_ISSUES = 10;
+
 /**
- * A value does not satisfy a contract. The message names every failing path and the value
- * received there; {@link ContractValidationError.issues} holds the same list as data.
+ * A value does not satisfy a contract. The message names the failing paths (the first 10, so it
+ * stays short enough for a Step Functions cause) and the value received there;
+ * {@link ContractValidationError.issues} holds every one as data.
  *
  * @example
  * ```ts
@@ -59,9 +63,14 @@ class ContractValidationError extends BedrockBatchSchemaError {
 
   public constructor(contract: string, issues: readonly ValidationIssue[], options?: ErrorOptions) {
     const details = issues
+      .slice(0, MAX_LISTED_ISSUES)
       .map((issue) => `${issue.path}: ${issue.message} (received: ${issue.received})`)
       .join('; ');
-    super(`Invalid ${contract}: ${details}`, options);
+    const more =
+      issues.length > MAX_LISTED_ISSUES
+        ? `; and ${issues.length - MAX_LISTED_ISSUES} more (see issues)`
+        : '';
+    super(`Invalid ${contract}: ${details}${more}`, options);
     this.name = 'ContractValidationError';
     this.contract = contract;
     this.issues = issues;

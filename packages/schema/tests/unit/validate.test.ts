@@ -118,6 +118,23 @@ describe('Function: validate', () => {
     ]);
   });
 
+  it('lists the first 10 issues in the message and keeps them all in issues', () => {
+    // Prepare
+    const keys = Array.from({ length: 25 }, (_, i) => `part ${i}.jsonl`);
+
+    // Act
+    const error = thrownBy(() =>
+      validate(BatchFragmentInputSchema, { job_name: 'j', manifest_keys: keys, model_id: 'm' }),
+    );
+
+    // Assess
+    expect(error.issues).toHaveLength(25);
+    expect(error.message).toContain('manifest_keys[0]: has a character');
+    expect(error.message).toContain('manifest_keys[9]: ');
+    expect(error.message).not.toContain('manifest_keys[10]: ');
+    expect(error.message.endsWith('; and 15 more (see issues)')).toBe(true);
+  });
+
   it('calls an untitled schema "value"', () => {
     const error = thrownBy(() => validate(z.string(), 1));
     expect(error.message.startsWith('Invalid value: ')).toBe(true);
