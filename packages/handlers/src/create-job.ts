@@ -9,6 +9,7 @@ import {
   ContractValidationError,
   type CreateJobPayload,
   CreateJobPayloadSchema,
+  createJobPayloadFieldName,
   decodeTaskTokenTags,
   encodeTaskTokenTags,
   type JobTag,
@@ -40,9 +41,14 @@ interface CreateJobResult {
   readonly delivery?: DeliveryResult;
 }
 
+/**
+ * Checks the payload before any AWS call; errors name the fields as the user wrote them in the
+ * fragment input (`job_name`, `manifest_keys[2]`, ...). Every manifest key of the input is
+ * checked, not only this item's, so no item creates a job when another item's key would fail.
+ */
 function parsePayload(event: unknown): CreateJobPayload {
   try {
-    return validate(CreateJobPayloadSchema, event);
+    return validate(CreateJobPayloadSchema, event, { fieldName: createJobPayloadFieldName });
   } catch (error) {
     if (error instanceof ContractValidationError) {
       throw new InvalidInputError(error.message, { cause: error });
