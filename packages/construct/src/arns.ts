@@ -11,16 +11,35 @@ function modelInvocationJobsArn(stack: Stack): string {
 }
 
 /**
- * Everything a job may run on: foundation models (any Region, since cross-Region inference
- * profiles route to other Regions), system-defined inference profiles (any Region, this
- * account), and this account's application inference profiles and custom models.
+ * The models `bedrock:CreateModelInvocationJob` is authorized against. The Service Authorization
+ * Reference lists only the `foundation-model`, `custom-model` and `model-invocation-job`
+ * resource types for that action (no inference profile: a job on a profile is checked through
+ * the service role's `bedrock:InvokeModel`): foundation models of any Region (they have no
+ * account, and a cross-Region inference profile routes to other Regions) and the stack's custom
+ * models.
  */
-function modelArns(stack: Stack): string[] {
+function createJobModelArns(stack: Stack): string[] {
+  return [
+    `arn:${Aws.PARTITION}:bedrock:*::foundation-model/*`,
+    `arn:${Aws.PARTITION}:bedrock:${stack.region}:${stack.account}:custom-model/*`,
+  ];
+}
+
+/**
+ * What the Bedrock service role may run a job's records on with `bedrock:InvokeModel`, among the
+ * resource types the Service Authorization Reference lists for that action: foundation models
+ * (any Region), system-defined inference profiles (any Region, this account), and this account's
+ * application inference profiles, custom model deployments and imported models. InvokeModel
+ * authorizes no `custom-model` resource: a custom model is invoked through its deployment.
+ */
+function invokeModelArns(stack: Stack): string[] {
+  const here = `arn:${Aws.PARTITION}:bedrock:${stack.region}:${stack.account}`;
   return [
     `arn:${Aws.PARTITION}:bedrock:*::foundation-model/*`,
     `arn:${Aws.PARTITION}:bedrock:*:${stack.account}:inference-profile/*`,
-    `arn:${Aws.PARTITION}:bedrock:${stack.region}:${stack.account}:application-inference-profile/*`,
-    `arn:${Aws.PARTITION}:bedrock:${stack.region}:${stack.account}:custom-model/*`,
+    `${here}:application-inference-profile/*`,
+    `${here}:custom-model-deployment/*`,
+    `${here}:imported-model/*`,
   ];
 }
 
@@ -49,7 +68,8 @@ function securityGroupArn(stack: Stack, securityGroupId: string): string {
 }
 
 export {
-  modelArns,
+  createJobModelArns,
+  invokeModelArns,
   modelInvocationJobsArn,
   networkInterfacesArn,
   securityGroupArn,

@@ -1,7 +1,7 @@
 import { aws_iam as iam, type aws_kms as kms, Stack, type aws_s3 as s3 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
-  modelArns,
+  invokeModelArns,
   modelInvocationJobsArn,
   networkInterfacesArn,
   securityGroupArn,
@@ -118,9 +118,9 @@ function configureBedrockRole(scope: Construct, options: BedrockRoleOptions): Be
       new iam.PolicyStatement({
         sid: 'InvokeModels',
         actions: ['bedrock:InvokeModel'],
-        resources: modelArns(stack),
+        resources: invokeModelArns(stack),
       }),
-      'The model or inference profile is chosen per execution (model_id in the fragment input); pass bedrockBatchPolicy to narrow it. Foundation models have no account; cross-Region inference profiles route to other Regions.',
+      'The model or inference profile is chosen per execution (model_id in the fragment input); pass bedrockBatchPolicy to narrow it. Foundation models have no account; cross-Region inference profiles route to other Regions; custom models are invoked through their deployments.',
     );
   }
 

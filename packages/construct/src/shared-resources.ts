@@ -14,7 +14,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
-import { modelArns, modelInvocationJobsArn, stateMachineExecutionsArn } from './arns.js';
+import { createJobModelArns, modelInvocationJobsArn, stateMachineExecutionsArn } from './arns.js';
 import { HandlerLogLevel } from './bedrock-batch-sfn-props.js';
 import { BedrockBatchConstructError } from './errors.js';
 import { BUNDLE_HANDLER, type HandlerBundleName, handlerCode } from './handler-code.js';
@@ -43,7 +43,7 @@ const LOG_LEVEL_ORDER: readonly HandlerLogLevel[] = [
 const REASON_JOBS =
   'Batch job ids are assigned by Bedrock at creation; the resource is every model-invocation-job of this account and Region, the narrowest ARN the service allows.';
 const REASON_MODELS =
-  'The model or inference profile is chosen per execution (model_id in the fragment input); scoped to this account except foundation models, which have no account.';
+  'The model is chosen per execution (model_id in the fragment input): any foundation model (they have no account; cross-Region inference profiles route to other Regions) or a custom model of this account and Region.';
 const REASON_TASK_TOKENS =
   'states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat take a task token and support no resource-level permissions.';
 const REASON_LIST_JOBS = 'bedrock:ListModelInvocationJobs supports no resource-level permissions.';
@@ -318,7 +318,7 @@ export class BedrockBatchSharedResources extends Construct {
     });
     const createJob = new iam.PolicyStatement({
       actions: ['bedrock:CreateModelInvocationJob'],
-      resources: [jobs, ...modelArns(stack)],
+      resources: [jobs, ...createJobModelArns(stack)],
     });
     const answerTask = new iam.PolicyStatement({
       actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],

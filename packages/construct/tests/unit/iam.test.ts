@@ -95,12 +95,16 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     ]);
     const invoke = JSON.stringify(statements[3]?.Resource);
     for (const kind of [
-      'foundation-model/*',
-      'inference-profile/*',
-      'application-inference-profile/*',
+      ':foundation-model/*',
+      ':inference-profile/*',
+      ':application-inference-profile/*',
+      ':custom-model-deployment/*',
+      ':imported-model/*',
     ]) {
       expect(invoke).toContain(kind);
     }
+    // InvokeModel authorizes no custom-model resource (Service Authorization Reference).
+    expect(invoke).not.toContain(':custom-model/');
   });
 
   it('replaces the default model permissions with bedrockBatchPolicy, on the Bedrock role only', () => {
@@ -172,6 +176,13 @@ describe('Construct: BedrockBatchSfn IAM', () => {
       Effect: 'Allow',
       Resource: jobArn,
     });
+    const create = statements.find((s) => s.Action === 'bedrock:CreateModelInvocationJob');
+    const createResources = JSON.stringify(create?.Resource);
+    for (const kind of [':model-invocation-job/*', ':foundation-model/*', ':custom-model/*']) {
+      expect(createResources).toContain(kind);
+    }
+    // CreateModelInvocationJob authorizes no inference profile (Service Authorization Reference).
+    expect(createResources).not.toContain('inference-profile/');
     expect(statements).toContainEqual({
       Action: 'bedrock:UntagResource',
       Effect: 'Allow',
