@@ -8,6 +8,7 @@ import {
 import type { Construct } from 'constructs';
 import type { BedrockBatchSfnProps } from './bedrock-batch-sfn-props.js';
 import { configureBedrockRole } from './bedrock-role.js';
+import { checkJobLocations } from './check-job-locations.js';
 import { InvalidPropError } from './errors.js';
 import { type ResolvedProps, type ResolvedRetry, resolveProps } from './resolve-props.js';
 import { BATCH_ERROR_NAMES } from './service-constants.js';
@@ -81,6 +82,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     super(scope, id);
     const resolved = resolveProps(props);
     checkStateNames(id);
+    checkJobLocations(props, resolved.outputPrefix);
 
     const { role, outputKeys } = configureBedrockRole(this, {
       role: props.bedrockBatchRole,
@@ -116,6 +118,8 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
         'job_name.$': '$.job_name',
         'model_id.$': '$.model_id',
         'model_invocation_type.$': '$.model_invocation_type',
+        // Every key, so that each item checks them all before it creates a job.
+        'manifest_keys.$': '$.manifest_keys',
         'manifest_key.$': '$$.Map.Item.Value',
         'item_index.$': '$$.Map.Item.Index',
       },
@@ -221,6 +225,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       // Two fragments of one state machine may run the same manifest: their jobs must differ.
       fragmentId: this.node.addr,
       'jobName.$': '$.job_name',
+      'manifestKeys.$': '$.manifest_keys',
       'modelId.$': '$.model_id',
       roleArn: this.role.roleArn,
       inputDataConfig: {

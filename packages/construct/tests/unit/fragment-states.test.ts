@@ -48,6 +48,7 @@ describe('Construct: BedrockBatchSfn states', () => {
       'itemIndex.$': '$.item_index',
       fragmentId: fragment.node.addr,
       'jobName.$': '$.job_name',
+      'manifestKeys.$': '$.manifest_keys',
       'modelId.$': '$.model_id',
       roleArn: { 'Fn::GetAtt': [expect.stringMatching(/^BatchBedrockBatchRole/), 'Arn'] },
       inputDataConfig: {
@@ -132,7 +133,7 @@ describe('Construct: BedrockBatchSfn states', () => {
     expect(errors).toContain('BedrockBatch.QuotaExceeded');
   });
 
-  it('renders a Map over manifest_keys with MaxConcurrency and a small item selector', () => {
+  it('renders a Map over manifest_keys with MaxConcurrency, each item getting every key', () => {
     // Prepare
     const stack = newStack();
     const fragment = addFragment(stack, 'Batch', { maxConcurrency: 4 });
@@ -151,6 +152,7 @@ describe('Construct: BedrockBatchSfn states', () => {
         'job_name.$': '$.job_name',
         'model_id.$': '$.model_id',
         'model_invocation_type.$': '$.model_invocation_type',
+        'manifest_keys.$': '$.manifest_keys',
         'manifest_key.$': '$$.Map.Item.Value',
         'item_index.$': '$$.Map.Item.Index',
       },
