@@ -5,13 +5,6 @@
  * `tests/unit/bedrock-input-patterns.test.ts` keeps every value equal to the schema's.
  */
 
-/** An S3 URI Bedrock accepts (the schema's `BEDROCK_S3_URI_PATTERN`), 1 to 1,024 characters. */
-const S3_URI_PATTERN =
-  /^s3:\/\/[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:\/[-!_*'().a-z0-9A-Z]+(?:\/[-!_*'().a-z0-9A-Z]+)*)?\/?$/;
-
-/** Longest S3 URI Bedrock accepts (the schema's `BEDROCK_S3_URI_MAX_LENGTH`). */
-const S3_URI_MAX_LENGTH = 1024;
-
 /** A key that forms, after `s3://<bucket>/`, an S3 URI Bedrock accepts (`BEDROCK_S3_KEY_PATTERN`). */
 const S3_KEY_PATTERN = /^[-!_*'().a-zA-Z0-9]+(?:\/[-!_*'().a-zA-Z0-9]+)*\/?$/;
 
@@ -32,8 +25,6 @@ export {
   KMS_KEY_ID_PATTERN,
   S3_BUCKET_PATTERN,
   S3_KEY_PATTERN,
-  S3_URI_MAX_LENGTH,
-  S3_URI_PATTERN,
   VPC_RESOURCE_ID_MAX_LENGTH,
   VPC_RESOURCE_ID_PATTERN,
 };

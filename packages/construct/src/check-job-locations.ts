@@ -4,8 +4,6 @@ import {
   KMS_KEY_ID_PATTERN,
   S3_BUCKET_PATTERN,
   S3_KEY_PATTERN,
-  S3_URI_MAX_LENGTH,
-  S3_URI_PATTERN,
   VPC_RESOURCE_ID_MAX_LENGTH,
   VPC_RESOURCE_ID_PATTERN,
 } from './bedrock-input-patterns.js';
@@ -83,19 +81,9 @@ function checkJobLocations(props: BedrockBatchSfnProps, outputPrefix: string): v
       outputPrefix,
     );
   }
-  const outputBucket = knownName(props.bedrockBatchOutputBucket.bucketName);
-  checkBucketName('bedrockBatchOutputBucket', outputBucket);
+  // With a valid prefix (at most 512 characters) and bucket name, the URI is one Bedrock accepts.
+  checkBucketName('bedrockBatchOutputBucket', knownName(props.bedrockBatchOutputBucket.bucketName));
   checkBucketName('bedrockBatchInputBucket', knownName(props.bedrockBatchInputBucket.bucketName));
-  if (outputBucket !== undefined) {
-    const uri = `s3://${outputBucket}/${outputPrefix}`;
-    if (uri.length > S3_URI_MAX_LENGTH || !S3_URI_PATTERN.test(uri)) {
-      throw new InvalidPropError(
-        'outputPrefix',
-        `forms with bucket "${outputBucket}" an S3 URI of ${uri.length} characters; Bedrock accepts at most ${S3_URI_MAX_LENGTH}`,
-        outputPrefix,
-      );
-    }
-  }
   const keyArn = props.encryptionKey?.keyArn;
   if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KMS_KEY_ID_PATTERN.test(keyArn)) {
     throw new InvalidPropError(

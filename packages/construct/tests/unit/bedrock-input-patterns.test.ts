@@ -1,7 +1,5 @@
 import {
   BEDROCK_S3_KEY_PATTERN,
-  BEDROCK_S3_URI_MAX_LENGTH,
-  BEDROCK_S3_URI_PATTERN,
   bedrockS3UriProblem,
   KMS_KEY_ID_PATTERN as SCHEMA_KMS_KEY_ID_PATTERN,
   VPC_RESOURCE_ID_MAX_LENGTH as SCHEMA_VPC_RESOURCE_ID_MAX_LENGTH,
@@ -12,19 +10,14 @@ import {
   KMS_KEY_ID_PATTERN,
   S3_BUCKET_PATTERN,
   S3_KEY_PATTERN,
-  S3_URI_MAX_LENGTH,
-  S3_URI_PATTERN,
   VPC_RESOURCE_ID_MAX_LENGTH,
   VPC_RESOURCE_ID_PATTERN,
 } from '../../src/bedrock-input-patterns.js';
 
 describe('Constants: the construct keeps its copies of the schema package patterns equal', () => {
-  it('uses the schema S3 URI and key patterns and length', () => {
-    expect(S3_URI_PATTERN.source).toBe(BEDROCK_S3_URI_PATTERN.source);
-    expect(S3_URI_PATTERN.flags).toBe(BEDROCK_S3_URI_PATTERN.flags);
+  it('uses the schema S3 key pattern', () => {
     expect(S3_KEY_PATTERN.source).toBe(BEDROCK_S3_KEY_PATTERN.source);
     expect(S3_KEY_PATTERN.flags).toBe(BEDROCK_S3_KEY_PATTERN.flags);
-    expect(S3_URI_MAX_LENGTH).toBe(BEDROCK_S3_URI_MAX_LENGTH);
   });
 
   it('uses the schema KMS key and VPC id patterns', () => {
