@@ -27,6 +27,19 @@ describe('E2E: bad input ends at the Catch with a clear error, and no job in fli
     expect(e2e.local.bedrock.jobs.size).toBe(before);
   });
 
+  it('rejects a list whose third key has a space before any job, naming manifest_keys[2]', async () => {
+    const before = e2e.local.bedrock.jobs.size;
+    const keys = ['input/part-1.jsonl', 'input/part-1.jsonl', 'input/part 3.jsonl'];
+    const result = await e2e.run(e2e.start(batchInput(keys)));
+    expect(result).toMatchObject({ status: 'FAILED', error: BatchErrorName.InvalidInput });
+    expect(result.cause).toBe(
+      'Invalid CreateJobPayload: manifest_keys[2]: has a character Bedrock does not accept in an S3 URI (" " at position 11); ' +
+        'allowed: letters, digits and -!_*\'(). between single slashes (received: "input/part 3.jsonl")',
+    );
+    expect(e2e.local.bedrock.jobs.size).toBe(before);
+    expect(e2e.jobsInFlight()).toEqual([]);
+  });
+
   it('fails the job of a manifest key with no object, naming the key', async () => {
     const result = await e2e.run(e2e.start(batchInput(['input/missing.jsonl'])));
     expect(result).toMatchObject({ status: 'FAILED', error: BatchErrorName.Failed });
