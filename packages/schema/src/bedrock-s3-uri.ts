@@ -9,13 +9,28 @@
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ModelInvocationJobS3InputDataConfig.html
  */
 
-/** Longest S3 URI Bedrock accepts (the `S3Uri` shape's `max`). */
+/**
+ * Longest S3 URI Bedrock accepts (the `S3Uri` shape's `max`).
+ *
+ * @example
+ * ```ts
+ * if (uri.length > BEDROCK_S3_URI_MAX_LENGTH) throw new Error(`${uri} is too long for Bedrock`);
+ * ```
+ */
 const BEDROCK_S3_URI_MAX_LENGTH = 1024;
 
 /** `s3://`, a bucket name of at least 3 characters and `/`: what a key's URI adds, at least. */
 const SHORTEST_URI_BEFORE_KEY = 's3://abc/'.length;
 
-/** Longest key that can form an S3 URI Bedrock accepts, with the shortest bucket name. */
+/**
+ * Longest key that can form an S3 URI Bedrock accepts: 1,015, with `s3://`, the shortest bucket
+ * name (3 characters) and `/` (the bucket in use may leave less).
+ *
+ * @example
+ * ```ts
+ * const fits = key.length <= BEDROCK_S3_KEY_MAX_LENGTH;
+ * ```
+ */
 const BEDROCK_S3_KEY_MAX_LENGTH = BEDROCK_S3_URI_MAX_LENGTH - SHORTEST_URI_BEFORE_KEY;
 
 /**

@@ -40,6 +40,13 @@ const S3BucketNameSchema = z
  * after `s3://<bucket>/`, an S3 URI of the service model's `S3Uri` pattern (letters, digits and
  * `-!_*'().` between single slashes; see {@link BEDROCK_S3_KEY_PATTERN}), and leaves room for
  * `s3://` and the shortest bucket name within the URI's 1,024 characters.
+ *
+ * @example
+ * ```ts
+ * ManifestKeySchema.safeParse('input/part-1.jsonl').success; // true
+ * ManifestKeySchema.safeParse('input/part 1.jsonl').error?.issues[0]?.message;
+ * // 'has a character Bedrock does not accept in an S3 URI (" " at position 11); allowed: ...'
+ * ```
  */
 const ManifestKeySchema = z
   .string()
@@ -61,6 +68,12 @@ const ManifestKeySchema = z
 /**
  * An `s3://bucket/key` URI that Bedrock accepts in a job's `s3Uri` fields: the service model's
  * `S3Uri` shape, 1 to 1,024 characters (see {@link BEDROCK_S3_URI_PATTERN}).
+ *
+ * @example
+ * ```ts
+ * S3UriSchema.parse('s3://my-bucket/output/'); // ok
+ * S3UriSchema.safeParse('s3://my-bucket/a=b/').success; // false
+ * ```
  */
 const S3UriSchema = z
   .string()
@@ -92,6 +105,11 @@ const MODEL_ID_PATTERN =
 /**
  * A Bedrock model id, inference profile id, or model / profile ARN: the service model's `ModelId`
  * shape, 1 to 2,048 characters (see {@link MODEL_ID_PATTERN}).
+ *
+ * @example
+ * ```ts
+ * ModelIdSchema.parse('us.amazon.nova-pro-v1:0'); // ok
+ * ```
  */
 const ModelIdSchema = z
   .string()
@@ -118,7 +136,14 @@ const ModelIdSchema = z
 const KMS_KEY_ID_PATTERN =
   /^(?:(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key\/[a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]+))$/;
 
-/** A KMS key id, alias, or their ARN, 1 to 2,048 characters (see {@link KMS_KEY_ID_PATTERN}). */
+/**
+ * A KMS key id, alias, or their ARN, 1 to 2,048 characters (see {@link KMS_KEY_ID_PATTERN}).
+ *
+ * @example
+ * ```ts
+ * KmsKeyIdSchema.parse('alias/batch-output'); // ok
+ * ```
+ */
 const KmsKeyIdSchema = z
   .string()
   .min(1, 'must not be empty')
@@ -142,10 +167,24 @@ const KmsKeyIdSchema = z
  */
 const VPC_RESOURCE_ID_PATTERN = /^[-0-9a-zA-Z]+$/;
 
-/** Longest subnet or security group id Bedrock accepts. */
+/**
+ * Longest subnet or security group id Bedrock accepts.
+ *
+ * @example
+ * ```ts
+ * const ok = id.length <= VPC_RESOURCE_ID_MAX_LENGTH && VPC_RESOURCE_ID_PATTERN.test(id);
+ * ```
+ */
 const VPC_RESOURCE_ID_MAX_LENGTH = 32;
 
-/** A subnet or security group id (see {@link VPC_RESOURCE_ID_PATTERN}). */
+/**
+ * A subnet or security group id (see {@link VPC_RESOURCE_ID_PATTERN}).
+ *
+ * @example
+ * ```ts
+ * VpcResourceIdSchema.parse('sg-0123456789abcdef0'); // ok
+ * ```
+ */
 const VpcResourceIdSchema = z
   .string()
   .max(VPC_RESOURCE_ID_MAX_LENGTH, `must be at most ${VPC_RESOURCE_ID_MAX_LENGTH} characters`)

@@ -46,7 +46,15 @@ function describeValue(value: unknown, path: readonly PathSegment[]): string {
   return typeof value === 'string' ? `${shortened} (${value.length} characters)` : shortened;
 }
 
-/** Options of {@link validate} and {@link toValidationIssues}. */
+/**
+ * Options of {@link validate} and {@link toValidationIssues}.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateOptions = { fieldName: (path) => (path === 'jobName' ? 'job_name' : undefined) };
+ * validate(CreateJobPayloadSchema, payload, options);
+ * ```
+ */
 interface ValidateOptions {
   /**
    * The name to show for a failing path (`jobName`, `manifestKeys[2]`), e.g. the field of the
