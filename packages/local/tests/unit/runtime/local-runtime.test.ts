@@ -51,6 +51,16 @@ describe('Runtime: a synthesized app on the local AWS', () => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
+  /** A real SFNClient for the local Step Functions API, without retries. */
+  function sfnClient(): SFNClient {
+    return new SFNClient({
+      endpoint: local.stepFunctions.endpoint,
+      region: local.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  }
+
   it('loads the functions, state machines, rules and buckets of the template', () => {
     expect(app.functions.size).toBe(4);
     expect(app.stateMachines.map((sm) => sm.path).sort()).toEqual([
@@ -129,12 +139,7 @@ describe('Runtime: a synthesized app on the local AWS', () => {
 
   it("answers DescribeExecution for the loaded apps' executions, final once result resolves", async () => {
     // Prepare
-    const sfn = new SFNClient({
-      endpoint: local.stepFunctions.endpoint,
-      region: local.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const sfn = sfnClient();
     const describe = (executionArn: string) =>
       sfn.send(new DescribeExecutionCommand({ executionArn }));
     try {
@@ -176,12 +181,7 @@ describe('Runtime: a synthesized app on the local AWS', () => {
 
   it("starts and stops the loaded apps' executions through StartExecution and StopExecution", async () => {
     // Prepare
-    const sfn = new SFNClient({
-      endpoint: local.stepFunctions.endpoint,
-      region: local.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const sfn = sfnClient();
     const executionOf = (id: string, executionArn = '') => {
       const found = app.stateMachine(id).executions.find((e) => e.executionArn === executionArn);
       if (found === undefined) throw new Error(`no execution ${executionArn} of ${id}`);

@@ -17,6 +17,28 @@ import { TaskTokenRegistry } from '../../../src/stepfunctions/task-token-registr
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:sm:run-1';
 
+/** A real SFNClient for the API, without retries, so each call reaches it once. */
+function clientOf(api: StepFunctionsApi): SFNClient {
+  return new SFNClient({
+    endpoint: api.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+}
+
+/** The error a call fails with (its HTTP status in `$metadata`); throws when it succeeds. */
+async function errorOf(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
 describe('Step Functions callback API (real SFNClient)', () => {
   const registry = new TaskTokenRegistry();
   let api: StepFunctionsApi;
@@ -24,12 +46,7 @@ describe('Step Functions callback API (real SFNClient)', () => {
 
   beforeAll(async () => {
     api = await startStepFunctionsApi(registry);
-    sfn = new SFNClient({
-      endpoint: api.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    sfn = clientOf(api);
   });
 
   afterAll(async () => {
@@ -39,15 +56,6 @@ describe('Step Functions callback API (real SFNClient)', () => {
 
   function open(onHeartbeat: () => void = () => {}) {
     return registry.open({ executionArn: EXECUTION, stateName: 'Task', onHeartbeat });
-  }
-
-  async function errorOf(promise: Promise<unknown>): Promise<Error> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error('expected the call to fail');
   }
 
   it('binds to 127.0.0.1', () => {
@@ -202,29 +210,13 @@ describe('Step Functions API: DescribeExecution (real SFNClient)', () => {
     api = await startStepFunctionsApi(new TaskTokenRegistry(), {
       describeExecution: (arn) => executions.get(arn),
     });
-    sfn = new SFNClient({
-      endpoint: api.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    sfn = clientOf(api);
   });
 
   afterAll(async () => {
     sfn.destroy();
     await api.stop();
   });
-
-  async function errorOf(
-    promise: Promise<unknown>,
-  ): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error('expected the call to fail');
-  }
 
   it('describes a running execution: ARNs, name, status, start date and input', async () => {
     // Act
@@ -340,27 +332,13 @@ describe('Step Functions API: StartExecution and StopExecution (real SFNClient)'
           });
       },
     });
-    sfn = new SFNClient({
-      endpoint: api.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    sfn = clientOf(api);
   });
 
   afterAll(async () => {
     sfn.destroy();
     await api.stop();
   });
-
-  async function errorOf(promise: Promise<unknown>): Promise<Error> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error('expected the call to fail');
-  }
 
   it('starts an execution with its name and parsed input, and returns its ARN and start date', async () => {
     // Act
