@@ -8,7 +8,7 @@ import { App, Duration } from 'aws-cdk-lib';
 import { ReviewsStack } from '../apps/reviews-stack.js';
 import { estimateCost, loadPriceBook } from './prices.js';
 import { type JobProgress, progressLine, statusLine, summaryTable } from './render.js';
-import { generateReviewRecords } from './sample-reviews.js';
+import { reviewManifest } from './sample-reviews.js';
 import { sentimentResponder } from './sentiment-responder.js';
 
 /** Options of {@link runDemo}. */
@@ -98,13 +98,12 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
     const s3 = local.createS3Client();
     const keys: string[] = [];
     for (let manifest = 1; manifest <= manifests; manifest += 1) {
-      const { records } = generateReviewRecords(manifest, recordsPerManifest);
       const key = `reviews/part-${manifest}.jsonl`;
       await s3.send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
-          Body: `${records.map((r) => JSON.stringify(r)).join('\n')}\n`,
+          Body: reviewManifest(manifest, recordsPerManifest),
         }),
       );
       keys.push(key);

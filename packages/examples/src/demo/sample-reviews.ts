@@ -81,5 +81,19 @@ function generateReviewRecords(
   return { records, expected };
 }
 
+/**
+ * The text of a manifest of `count` generated review records: one JSON record per line (JSONL),
+ * ending with a newline, as Bedrock batch reads it.
+ *
+ * @example
+ * ```ts
+ * await s3.send(new PutObjectCommand({ Bucket, Key: 'reviews/part-1.jsonl', Body: reviewManifest(1, 100) }));
+ * ```
+ */
+function reviewManifest(manifest: number, count: number): string {
+  const { records } = generateReviewRecords(manifest, count);
+  return `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
+}
+
 export type { Sentiment };
-export { classificationPrompt, generateReviewRecords };
+export { classificationPrompt, generateReviewRecords, reviewManifest };

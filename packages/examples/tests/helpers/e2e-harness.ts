@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   type BedrockEmulatorOptions,
@@ -10,11 +7,11 @@ import {
   type LocalAws,
   type LocalExecution,
   ManualClock,
-  startLocalAws,
 } from '@bedrock-batch/local';
 import { isTerminalJobStatus } from '@bedrock-batch/schema';
-import { App } from 'aws-cdk-lib';
-import { generateReviewRecords } from '../../src/demo/sample-reviews.js';
+import { synthesizeApp } from '../../src/apps/synthesize-app.js';
+import { reviewManifest } from '../../src/demo/sample-reviews.js';
+import { startLocalApp } from '../../src/local/start-local-app.js';
 import { E2eStack } from './e2e-stack.js';
 
 const MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -56,9 +53,7 @@ function synthE2eApp(
     slowStepMs?: number;
   } = {},
 ): string {
-  const outdir = mkdtempSync(join(tmpdir(), 'bedrock-batch-e2e-'));
-  try {
-    const app = new App({ outdir });
+  return synthesizeApp('bedrock-batch-e2e-', (app) => {
     for (const name of options.stacks ?? ['E2e']) {
       new E2eStack(app, name, {
         twoFragments: options.twoFragments ?? false,
@@ -66,12 +61,7 @@ function synthE2eApp(
         ...(options.slowStepMs !== undefined ? { slowStepMs: options.slowStepMs } : {}),
       });
     }
-    app.synth();
-    return outdir;
-  } catch (error) {
-    rmSync(outdir, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 /**
@@ -88,21 +78,11 @@ async function startE2e(
     clock?: Clock;
   } = {},
 ): Promise<E2e> {
-  const outdir = synthE2eApp(options);
   const clock = options.clock ?? new ManualClock({ start: E2E_START });
-  const removeOutdir = (): void => rmSync(outdir, { recursive: true, force: true });
-  const local = await startLocalAws({
+  const { local, app, stop } = await startLocalApp(synthE2eApp(options), {
     clock,
     retrySeed: 7,
     bedrock: { seed: 7, ...options.bedrock },
-  }).catch((error: unknown) => {
-    removeOutdir();
-    throw error;
-  });
-  const app = await local.loadApp(outdir).catch(async (error: unknown) => {
-    await local.stop();
-    removeOutdir();
-    throw error;
   });
   const s3 = local.createS3Client();
   const defaultStack = options.stacks?.[0] ?? 'E2e';
@@ -132,8 +112,7 @@ async function startE2e(
     },
     manifest: async (n, count = 100, stack = defaultStack) => {
       const key = `input/part-${n}.jsonl`;
-      const { records } = generateReviewRecords(n, count);
-      await e2e.put(key, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`, stack);
+      await e2e.put(key, reviewManifest(n, count), stack);
       return key;
     },
     start: (input, stack = defaultStack) => app.startExecution(`${stack}/Pipeline`, input),
@@ -147,13 +126,7 @@ async function startE2e(
         .list()
         .filter((job) => !isTerminalJobStatus(job.status))
         .map((job) => `${job.jobName}: ${job.status}`),
-    stop: async () => {
-      try {
-        await local.stop();
-      } finally {
-        removeOutdir();
-      }
-    },
+    stop,
   };
   return e2e;
 }
