@@ -8,6 +8,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ReviewsStack } from '../../src/apps/reviews-stack.js';
 import { addSeedPattern } from '../../src/apps/seed-pattern.js';
+import { SMOKE_STACK_NAME, SmokeStack } from '../../src/smoke/smoke-stack.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -57,5 +58,21 @@ describe('Apps: the seed pattern and the reviews pipeline', () => {
     const catches = definition.match(/\\"Next\\":\\"ReviewsFailed\\"/g) ?? [];
     // the fragment's Map, its input-rejection Parallel, and SummarizeResults
     expect(catches.length).toBe(3);
+  });
+
+  it('makes the smoke stack removable: the bucket empties itself and nothing is retained', () => {
+    const template = Template.fromStack(new SmokeStack(new App(), SMOKE_STACK_NAME));
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+    const resources = Object.entries(
+      template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>,
+    ).filter(([, resource]) => resource.Type !== 'AWS::CDK::Metadata');
+    expect(resources.length).toBeGreaterThan(10);
+    expect(
+      resources.filter(([, resource]) => resource.DeletionPolicy !== 'Delete').map(([id]) => id),
+    ).toEqual([]);
+    expect(Object.keys(template.toJSON().Outputs ?? {}).sort()).toEqual([
+      'BucketName',
+      'StateMachineArn',
+    ]);
   });
 });
