@@ -168,6 +168,9 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
     say(
       `Prices: ${prices.models[MODEL_ID]?.name} on-demand per 1M tokens, batch at ${prices.batchDiscount * 100}%; ${prices.source}, checked ${prices.checkedOn}.`,
     );
+    say(
+      `Emulated: no model ran. The answers come from the emulator's keyword responder (src/demo/sentiment-responder.ts), not ${prices.models[MODEL_ID]?.name}; token counts are its estimate (about 4 characters per token), priced as that model's tokens.`,
+    );
 
     const downloads = join(workDir, 'output');
     for (const job of jobs) {
