@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { type Clock, RealTimeClock } from '@bedrock-batch/local';
+import { type Clock, ManualClock, RealTimeClock } from '@bedrock-batch/local';
 import { synthesizeApp } from '../apps/synthesize-app.js';
 import { sentimentResponder } from '../demo/sentiment-responder.js';
 import { type RunningLocalApp, startLocalApp } from '../local/start-local-app.js';
@@ -9,7 +9,9 @@ import type { SmokeTarget } from './smoke-target.js';
 /** Options of {@link localTarget}. */
 interface LocalTargetOptions {
   /**
-   * The local runtime's clock.
+   * The local runtime's clock. With a `ManualClock`, virtual time moves only when the smoke test
+   * waits between two polls (`clock.advance`), so nothing happens between an abort and the
+   * clean-up.
    * @default new RealTimeClock({ msPerVirtualHour: 1000 }) - a virtual hour of idle waiting per real second
    */
   readonly clock?: Clock;
@@ -53,7 +55,11 @@ function localTarget(options: LocalTargetOptions = {}): SmokeTarget {
             credentials: local.s3.credentials,
           }),
         },
-        sleep: (ms, signal) => clock.sleep(ms, signal),
+        sleep: async (ms, signal) => {
+          if (!(clock instanceof ManualClock)) return clock.sleep(ms, signal);
+          signal?.throwIfAborted();
+          await clock.advance(ms);
+        },
       };
     },
     destroy: async () => {

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { ManualClock } from '@bedrock-batch/local';
 import { describe, expect, it } from '@jest/globals';
 import { localTarget } from '../../src/smoke/local-target.js';
 import { runSmoke } from '../../src/smoke/run-smoke.js';
@@ -36,7 +37,8 @@ describe('Smoke test on the local runtime', () => {
   });
 
   it('when aborted while the job runs, stops the execution and the job, then destroys everything', async () => {
-    // Prepare: abort as soon as the job is reported in progress.
+    // Prepare: abort as soon as the job is reported in progress, on a clock that moves only
+    // between polls, so the job is still in progress when the clean-up looks.
     const controller = new AbortController();
     const output: string[] = [];
     const write = (text: string): void => {
@@ -45,7 +47,10 @@ describe('Smoke test on the local runtime', () => {
     };
 
     // Act
-    const run = runSmoke(localTarget(), { write, signal: controller.signal });
+    const run = runSmoke(localTarget({ clock: new ManualClock() }), {
+      write,
+      signal: controller.signal,
+    });
 
     // Assess
     await expect(run).rejects.toThrow('interrupted by the test');
