@@ -138,6 +138,7 @@ async function runSmoke(target: SmokeTarget, options: RunSmokeOptions = {}): Pro
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const say = (line: string) => write(`${line}\n`);
   const records = options.records ?? 100;
+  const pollMs = options.pollMs ?? 60_000;
   const runId = options.runId ?? randomBytes(4).toString('hex');
   // The execution's name is in its jobs' names (`smoke-<execution name>-0`): it finds them.
   const executionName = `smoke${runId}`;
@@ -175,9 +176,9 @@ async function runSmoke(target: SmokeTarget, options: RunSmokeOptions = {}): Pro
       }),
     );
     executionArn = started.executionArn ?? '';
-    say(`Started ${executionArn}; polling every ${(options.pollMs ?? 60_000) / 1000} s`);
+    say(`Started ${executionArn}; polling every ${pollMs / 1000} s`);
     const ended = await waitForExecution(deployment, executionArn, executionName, {
-      pollMs: options.pollMs ?? 60_000,
+      pollMs,
       maxWaitMs: options.maxWaitMs ?? 27 * 3_600_000,
       say,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -198,6 +199,7 @@ async function runSmoke(target: SmokeTarget, options: RunSmokeOptions = {}): Pro
       for (const client of Object.values(deployment?.clients ?? {})) client.destroy();
       say(`Destroying ${SMOKE_STACK_NAME} (${target.name}) ...`);
       await target.destroy();
+      say(`Destroyed ${SMOKE_STACK_NAME} (${target.name}).`);
     }
   }
   return { passed: checks.length > 0 && checks.every((c) => c.passed), checks };
