@@ -37,11 +37,12 @@ const USAGE = `Usage: pnpm run smoke [--target local|aws] [--yes]
 Deploys a small app with the BedrockBatchSfn fragment, runs one Bedrock batch job of ${RECORDS} records,
 checks the result and that no job is left in flight, and destroys the app (also on failure).
 
-  --target local  the local runtime: no AWS account, nothing is charged (the default when no AWS
-                  credentials are in the environment: ${AWS_CREDENTIAL_VARIABLES.join(', ')})
+  --target local  the local runtime: no AWS account, nothing is charged
   --target aws    the account and region of the environment's credentials, with the cdk CLI
-                  (the default when one of those variables is set)
   --yes, -y       deploy to AWS without asking (required without a terminal)
+
+Without --target: aws when one of these variables is set, local otherwise:
+${AWS_CREDENTIAL_VARIABLES.map((name) => `  ${name}`).join('\n')}
 `;
 
 async function askOnTerminal(question: string): Promise<string> {
