@@ -3,6 +3,7 @@ import { BatchFragmentInputSchema } from './fragment-input.js';
 import { BatchJobFailureSchema } from './job-failure.js';
 import { BatchJobResultSchema } from './job-result.js';
 import { JobStateChangeEventSchema } from './job-state-change-event.js';
+import { DeliveredTicketSchema, JobTicketSchema } from './job-ticket.js';
 import { BatchInputRecordSchema, BatchOutputRecordSchema, ManifestOutSchema } from './records.js';
 
 /**
@@ -24,6 +25,8 @@ const CONTRACT_SCHEMAS = {
   BatchInputRecord: BatchInputRecordSchema,
   BatchOutputRecord: BatchOutputRecordSchema,
   ManifestOut: ManifestOutSchema,
+  JobTicket: JobTicketSchema,
+  DeliveredTicket: DeliveredTicketSchema,
 } as const;
 
 /** Name of a public contract, see {@link CONTRACT_SCHEMAS}. */

@@ -77,25 +77,5 @@ class ContractValidationError extends BedrockBatchSchemaError {
   }
 }
 
-/**
- * A task token cannot be written to, or read back from, a Bedrock job's tags: too long, a
- * character tags do not allow, or a part missing on decode. The message never contains the token.
- *
- * @example
- * ```ts
- * try {
- *   decodeTaskTokenTags(tags);
- * } catch (error) {
- *   if (error instanceof TaskTokenTagError) logger.warn('job has no usable task token', { error });
- * }
- * ```
- */
-class TaskTokenTagError extends BedrockBatchSchemaError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'TaskTokenTagError';
-  }
-}
-
 export type { ValidationIssue };
-export { BedrockBatchSchemaError, ContractValidationError, TaskTokenTagError };
+export { BedrockBatchSchemaError, ContractValidationError };

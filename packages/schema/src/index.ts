@@ -11,7 +11,7 @@ export { CONTRACT_SCHEMAS } from './contract-schemas.js';
 export type { CreateJobPayload } from './create-job-payload.js';
 export { CreateJobPayloadSchema, createJobPayloadFieldName } from './create-job-payload.js';
 export type { ValidationIssue } from './errors.js';
-export { BedrockBatchSchemaError, ContractValidationError, TaskTokenTagError } from './errors.js';
+export { BedrockBatchSchemaError, ContractValidationError } from './errors.js';
 export type { BatchFragmentInput } from './fragment-input.js';
 export { BatchFragmentInputSchema } from './fragment-input.js';
 export type { BatchErrorNameValue, BatchJobFailure } from './job-failure.js';
@@ -34,7 +34,17 @@ export {
   SUCCESS_JOB_STATUSES,
   TERMINAL_JOB_STATUSES,
 } from './job-status.js';
+export type { JobTag, MaybeJobTag } from './job-tags.js';
 export { JobTagKey, MANAGED_BY_VALUE, RESERVED_TAG_KEY_PREFIX } from './job-tags.js';
+export type { DeliveredTicket, JobTicket, TicketState } from './job-ticket.js';
+export {
+  CONTROL_PREFIX,
+  DELIVERY_CLAIM_LEASE_MS,
+  DeliveredTicketSchema,
+  JobTicketSchema,
+  ticketFolder,
+  ticketKey,
+} from './job-ticket.js';
 export type { BatchQuotas } from './limits.js';
 export { BEDROCK_API_LIMITS, DEFAULT_BATCH_QUOTAS, resolveBatchQuotas } from './limits.js';
 export {
@@ -72,7 +82,5 @@ export {
   BatchOutputSuccessRecordSchema,
   ManifestOutSchema,
 } from './records.js';
-export type { JobTag, MaybeJobTag } from './task-token-tags.js';
-export { decodeTaskTokenTags, encodeTaskTokenTags } from './task-token-tags.js';
 export type { ValidateOptions } from './validate.js';
 export { toValidationIssues, validate } from './validate.js';

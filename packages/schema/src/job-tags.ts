@@ -12,13 +12,19 @@ const JobTagKey = {
   ManagedBy: 'bedrock-batch:managed-by',
   /** The Step Functions execution ARN that created the job. */
   ExecutionArn: 'bedrock-batch:execution-arn',
-  /** How many task-token parts follow. */
-  TaskTokenParts: 'bedrock-batch:task-token-parts',
-  /** Prefix of the task-token parts: `bedrock-batch:task-token:0`, `:1`, ... */
-  TaskTokenPartPrefix: 'bedrock-batch:task-token:',
-  /** Set once the job's result was delivered to Step Functions. */
-  Delivered: 'bedrock-batch:delivered',
 } as const;
+
+/** A tag as Bedrock takes it (`CreateModelInvocationJob.tags`, `TagResource.tags`). */
+interface JobTag {
+  key: string;
+  value: string;
+}
+
+/** A tag as the SDK returns it (`ListTagsForResource`), whose members may be absent. */
+interface MaybeJobTag {
+  key?: string | undefined;
+  value?: string | undefined;
+}
 
 /** Prefix of every tag key this product owns. */
 const RESERVED_TAG_KEY_PREFIX = 'bedrock-batch:';
@@ -26,4 +32,5 @@ const RESERVED_TAG_KEY_PREFIX = 'bedrock-batch:';
 /** Value of the {@link JobTagKey.ManagedBy} tag. */
 const MANAGED_BY_VALUE = 'bedrock-batch-sfn';
 
+export type { JobTag, MaybeJobTag };
 export { JobTagKey, MANAGED_BY_VALUE, RESERVED_TAG_KEY_PREFIX };

@@ -10,6 +10,8 @@ const FIXTURE_KIND: Record<ContractName, string> = {
   BatchInputRecord: 'input-record',
   BatchOutputRecord: 'output-record',
   ManifestOut: 'manifest-out',
+  JobTicket: 'job-ticket',
+  DeliveredTicket: 'delivered-ticket',
 };
 
 export { FIXTURE_KIND };

@@ -13,7 +13,8 @@ import type {
 import {
   BatchFragmentInputSchema,
   buildJobName,
-  decodeTaskTokenTags,
+  type JobTicket,
+  ticketKey,
   validate,
 } from '../../src/index.js';
 
@@ -55,4 +56,6 @@ expectTypeOf<ManifestOut['outputTokenCount']>().toEqualTypeOf<number | undefined
 expectTypeOf<JobStatusValue>().toExtend<string>();
 expectTypeOf(validate(BatchFragmentInputSchema, {})).toEqualTypeOf<BatchFragmentInput>();
 expectTypeOf(buildJobName).parameters.toEqualTypeOf<[string, ...Array<string | number>]>();
-expectTypeOf(decodeTaskTokenTags).returns.toBeString();
+expectTypeOf(ticketKey).returns.toBeString();
+expectTypeOf<JobTicket['taskToken']>().toEqualTypeOf<string>();
+expectTypeOf<JobTicket['jobArn']>().toEqualTypeOf<string | undefined>();

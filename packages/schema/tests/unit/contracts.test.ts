@@ -44,6 +44,11 @@ const EXPECTED_PATH: Record<string, string> = {
   'output-record/invalid-missing-record-id': '(root)',
   'manifest-out/invalid-negative-count': 'errorRecordCount',
   'manifest-out/invalid-string-count': 'totalRecordCount',
+  'job-ticket/invalid-missing-task-token': 'taskToken',
+  'job-ticket/invalid-version': 'version',
+  'job-ticket/invalid-job-arn': 'jobArn',
+  'delivered-ticket/invalid-outcome': 'outcome',
+  'delivered-ticket/invalid-missing-job-arn': 'jobArn',
 };
 
 const contracts = Object.keys(CONTRACT_SCHEMAS) as ContractName[];
