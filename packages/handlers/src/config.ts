@@ -1,11 +1,11 @@
-import { BEDROCK_API_LIMITS, MANAGED_BY_VALUE, TAG_CHARACTERS } from '@bedrock-batch/schema';
+import {
+  BEDROCK_API_LIMITS,
+  MANAGED_BY_VALUE,
+  S3BucketNameSchema,
+  TAG_CHARACTERS,
+} from '@bedrock-batch/schema';
 import { ConfigurationError } from './errors.js';
 import { quoteValue } from './quote-value.js';
-
-/** Default of `RECONCILE_LOOKBACK_HOURS`: the longest job timeout (168 h) plus one day. */
-const DEFAULT_RECONCILE_LOOKBACK_HOURS = 192;
-/** Default of `RECONCILE_MAX_JOBS`: jobs one reconcile run looks at, at most. */
-const DEFAULT_RECONCILE_MAX_JOBS = 500;
 
 /** The handlers' settings, read from their environment (see {@link readHandlerConfig}). */
 interface HandlerConfig {
@@ -15,36 +15,32 @@ interface HandlerConfig {
    */
   readonly owner: string;
   /**
-   * How far back reconcile lists jobs, in hours.
-   * @default 192
+   * The buckets that hold the owner's job tickets (`BEDROCK_BATCH_CONTROL_BUCKETS`,
+   * comma-separated).
+   * @default []
    */
-  readonly reconcileLookbackHours: number;
-  /**
-   * Most jobs one reconcile run looks at.
-   * @default 500
-   */
-  readonly reconcileMaxJobs: number;
+  readonly controlBuckets: readonly string[];
 }
 
-function readPositive(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  integer: boolean,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    const kind = integer ? 'a positive whole number' : 'a positive number';
-    throw new ConfigurationError(`${name}: must be ${kind} (received: ${quoteValue(raw)})`);
+function readBuckets(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.BEDROCK_BATCH_CONTROL_BUCKETS ?? '';
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!S3BucketNameSchema.safeParse(name).success) {
+      throw new ConfigurationError(
+        `BEDROCK_BATCH_CONTROL_BUCKETS: every entry must be an S3 bucket name (received: ${quoteValue(name)} in ${quoteValue(raw)})`,
+      );
+    }
   }
-  return value;
+  return [...new Set(names)];
 }
 
 /**
- * Reads the handlers' environment contract: `BEDROCK_BATCH_OWNER`, `RECONCILE_LOOKBACK_HOURS`
- * and `RECONCILE_MAX_JOBS`. Unset or empty variables take their defaults.
+ * Reads the handlers' environment contract: `BEDROCK_BATCH_OWNER` and
+ * `BEDROCK_BATCH_CONTROL_BUCKETS`. Unset or empty variables take their defaults.
  *
  * @param env - the environment to read (default `process.env`)
  * @returns the checked settings
@@ -52,7 +48,7 @@ function readPositive(
  *
  * @example
  * ```ts
- * const { owner, reconcileMaxJobs } = readHandlerConfig();
+ * const { owner, controlBuckets } = readHandlerConfig();
  * ```
  */
 function readHandlerConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig {
@@ -63,17 +59,8 @@ function readHandlerConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig 
       `BEDROCK_BATCH_OWNER: must be a tag value (at most 256 letters, digits, white space and _.:/=+-@) (received: ${quoteValue(owner)})`,
     );
   }
-  return {
-    owner,
-    reconcileLookbackHours: readPositive(
-      env,
-      'RECONCILE_LOOKBACK_HOURS',
-      DEFAULT_RECONCILE_LOOKBACK_HOURS,
-      false,
-    ),
-    reconcileMaxJobs: readPositive(env, 'RECONCILE_MAX_JOBS', DEFAULT_RECONCILE_MAX_JOBS, true),
-  };
+  return { owner, controlBuckets: readBuckets(env) };
 }
 
 export type { HandlerConfig };
-export { DEFAULT_RECONCILE_LOOKBACK_HOURS, DEFAULT_RECONCILE_MAX_JOBS, readHandlerConfig };
+export { readHandlerConfig };

@@ -1,8 +1,7 @@
 import {
   CreateModelInvocationJobCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
+  GetModelInvocationJobCommand,
+  type GetModelInvocationJobResponse,
 } from '@aws-sdk/client-bedrock';
 import {
   buildJobName,
@@ -10,21 +9,19 @@ import {
   type CreateJobPayload,
   CreateJobPayloadSchema,
   createJobPayloadFieldName,
-  decodeTaskTokenTags,
-  encodeTaskTokenTags,
-  type JobTag,
   JobTagKey,
+  type JobTicket,
   MANAGED_BY_VALUE,
-  type MaybeJobTag,
-  TaskTokenTagError,
   validate,
 } from '@bedrock-batch/schema';
-import { executionNameFromArn } from './arns.js';
+import { executionNameFromArn, parseS3Uri } from './arns.js';
 import { deriveClientRequestToken } from './client-request-token.js';
 import { type DeliveryResult, deliverJob } from './deliver-job.js';
-import { InvalidInputError } from './errors.js';
+import { BedrockValidationError, InvalidInputError, ThrottledError } from './errors.js';
 import { defaultLogger, type HandlerDeps } from './handler-deps.js';
 import { mergeJobTags } from './job-tags.js';
+import { createTicket, readTicket, removeTicket, writeTicket } from './job-tickets.js';
+import { quoteValue } from './quote-value.js';
 import { mapBedrockError } from './service-errors.js';
 
 /** What {@link createJob} did. The waiting task ignores it: its result comes by callback. */
@@ -35,7 +32,10 @@ interface CreateJobResult {
   readonly jobName: string;
   /** The idempotency token sent to Bedrock. */
   readonly clientRequestToken: string;
-  /** `true` when Bedrock returned an existing job and it was re-tagged for this task. */
+  /**
+   * `true` when Bedrock returned a job submitted before this attempt (an idempotent replay of
+   * an earlier attempt of the task); its ticket now names this task.
+   */
   readonly replayed: boolean;
   /** On a replay, what delivery did (a finished job's result is delivered right away). */
   readonly delivery?: DeliveryResult;
@@ -57,28 +57,12 @@ function parsePayload(event: unknown): CreateJobPayload {
   }
 }
 
-function taskTokenTags(taskToken: string): JobTag[] {
-  try {
-    return encodeTaskTokenTags(taskToken);
-  } catch (error) {
-    if (error instanceof TaskTokenTagError) {
-      throw new InvalidInputError(
-        `taskToken: ${error.message} (received: [redacted, ${taskToken.length} characters])`,
-        {
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  }
-}
+/** A job submitted this long before the ticket was written comes from an earlier attempt. */
+const REPLAY_SLACK_MS = 1_000;
 
-function currentToken(tags: readonly MaybeJobTag[]): string | undefined {
-  try {
-    return decodeTaskTokenTags(tags);
-  } catch {
-    return undefined;
-  }
+/** HTTP status of an AWS error, when it has one. */
+function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }
 
 /**
@@ -87,14 +71,18 @@ function currentToken(tags: readonly MaybeJobTag[]): string | undefined {
  *
  * - validates the payload (`BedrockBatch.InvalidInput`, naming field and value, token redacted);
  * - names the job `buildJobName(jobName, executionName, itemIndex)`;
+ * - writes the job's ticket (task token, execution ARN, owner) to
+ *   `bedrock-batch-control/<owner>/pending/<jobName>.json` in the output bucket BEFORE it creates
+ *   the job, so job-event and reconcile can always deliver, whatever Bedrock answers for the
+ *   tags of a finished job; a retried task overwrites it with its own token;
  * - sends a `clientRequestToken` derived from execution, item and input URI, so a retried task
  *   gets the same job back instead of a second billed one;
- * - tags the job with the task token (split over up to 9 tags), the execution ARN, the owner,
- *   and the user's tags (reserved keys and more than 200 tags are rejected);
- * - on an idempotent replay (the job carries another task token) re-tags it with this task's
- *   token and, if the job already finished, delivers its result right away;
+ * - tags the job with the owner and the execution ARN (never the token) and the user's tags
+ *   (reserved keys and more than 200 tags are rejected);
+ * - on an idempotent replay of a job that already finished, delivers its result right away;
  * - maps Bedrock errors to `BedrockBatch.ValidationException`, `BedrockBatch.AccessDenied`,
- *   `BedrockBatch.Throttled` and `BedrockBatch.QuotaExceeded`; others are rethrown.
+ *   `BedrockBatch.Throttled` and `BedrockBatch.QuotaExceeded`; others are rethrown. When Bedrock
+ *   answered with a client error (no job was created), the ticket is removed.
  *
  * @param event - the `CreateJobPayload` (untrusted)
  * @param deps - clients, owner and logger
@@ -133,17 +121,49 @@ async function createJob(event: unknown, deps: HandlerDeps): Promise<CreateJobRe
       `executionArn: must be at most 256 characters to fit a tag (received: ${executionArn.length} characters)`,
     );
   }
-  const tokenTags = taskTokenTags(taskToken);
+  const outputUri = payload.outputDataConfig.s3OutputDataConfig.s3Uri;
+  const bucket = parseS3Uri(outputUri)?.bucket;
+  if (bucket === undefined) {
+    throw new InvalidInputError(
+      `outputDataConfig.s3OutputDataConfig.s3Uri: must be an s3://bucket/prefix URI (received: ${JSON.stringify(outputUri)})`,
+    );
+  }
   const tags = mergeJobTags(payload.tags ?? [], [
     { key: JobTagKey.ManagedBy, value: owner },
     { key: JobTagKey.ExecutionArn, value: executionArn },
-    ...tokenTags,
   ]);
   const secrets = [taskToken];
-  const { bedrock } = deps.clients;
+  const { bedrock, s3 } = deps.clients;
 
+  const createdAt = new Date();
+  // A retried task finds the ticket of its earlier attempt (same clientRequestToken) and points
+  // it at its own token; a ticket of another job with this name is left alone.
+  const previous = await readTicket(s3, bucket, owner, jobName);
+  if (previous !== undefined && previous.ticket.clientRequestToken !== clientRequestToken) {
+    throw new BedrockValidationError(
+      `jobName: the job name ${quoteValue(jobName)} is already used by another job of owner ${quoteValue(owner)} (execution ${previous.ticket.executionArn}); use another job_name`,
+    );
+  }
+  const ticket: JobTicket = {
+    version: 1,
+    owner,
+    jobName,
+    executionArn,
+    taskToken,
+    clientRequestToken,
+    createdAt: createdAt.toISOString(),
+    ...(previous?.ticket.jobArn === undefined ? {} : { jobArn: previous.ticket.jobArn }),
+  };
+  const etag =
+    previous === undefined
+      ? await createTicket(s3, bucket, ticket)
+      : await writeTicket(s3, bucket, ticket, previous.etag);
+  if (etag === undefined) {
+    throw new ThrottledError(
+      `The ticket of job ${jobName} changed while it was written; the task is retried.`,
+    );
+  }
   let jobArn: string;
-  let existingTags: MaybeJobTag[];
   try {
     const created = await bedrock.send(
       new CreateModelInvocationJobCommand({
@@ -160,39 +180,42 @@ async function createJob(event: unknown, deps: HandlerDeps): Promise<CreateJobRe
       }),
     );
     jobArn = created.jobArn ?? '';
-    existingTags =
-      (await bedrock.send(new ListTagsForResourceCommand({ resourceARN: jobArn }))).tags ?? [];
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (previous === undefined && status !== undefined && status >= 400 && status < 500) {
+      // The first attempt was refused: no job exists, so no ticket should wait for one. A
+      // retried attempt keeps its ticket: the earlier attempt may have created the job.
+      await removeTicket(s3, { bucket, etag, ticket }).catch(() => undefined);
+    }
+    throw mapBedrockError(error, secrets);
+  }
+  const stored = { bucket, ticket: { ...ticket, jobArn }, etag };
+  const withArn = await writeTicket(s3, bucket, stored.ticket, etag);
+  const log = { jobArn, executionArn, jobName, itemIndex };
+  if (withArn === undefined) {
+    logger.warn('The job ticket changed while the job was created; left as it is', log);
+  }
+  const current = { ...stored, etag: withArn ?? stored.etag };
+
+  // A replay returns a job submitted by an earlier attempt, which may have finished already:
+  // its terminal event is gone, so deliver now (a job still running is left to its event).
+  let job: GetModelInvocationJobResponse;
+  try {
+    job = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
   } catch (error) {
     throw mapBedrockError(error, secrets);
   }
-  const log = { jobArn, executionArn, jobName, itemIndex };
-  if (currentToken(existingTags) === taskToken) {
+  const submitTime = job.submitTime?.getTime();
+  const replayed = submitTime !== undefined && submitTime < createdAt.getTime() - REPLAY_SLACK_MS;
+  if (!replayed) {
     logger.info('Created Bedrock batch job', log);
     return { jobArn, jobName, clientRequestToken, replayed: false };
   }
-
-  // Idempotent replay: Bedrock returned a job created for an earlier attempt of this task.
-  // Point its token tags at this task, then drop parts the new token does not use.
-  const partKeys = new Set(tokenTags.map((tag) => tag.key));
-  const stale = existingTags
-    .map((tag) => tag.key)
-    .filter(
-      (key): key is string =>
-        key?.startsWith(JobTagKey.TaskTokenPartPrefix) === true && !partKeys.has(key),
-    );
-  try {
-    await bedrock.send(new TagResourceCommand({ resourceARN: jobArn, tags: tokenTags }));
-    if (stale.length > 0) {
-      await bedrock.send(new UntagResourceCommand({ resourceARN: jobArn, tagKeys: stale }));
-    }
-  } catch (error) {
-    throw mapBedrockError(error, secrets);
-  }
-  logger.info(
-    'Bedrock returned an existing job (idempotent replay); re-tagged it for this task',
-    log,
-  );
-  const delivery = await deliverJob(jobArn, { ...deps, logger, owner });
+  const delivery = await deliverJob(jobArn, { ...deps, logger, owner }, { ticket: current, job });
+  logger.info('Bedrock returned an existing job (idempotent replay); its ticket names this task', {
+    ...log,
+    outcome: delivery.outcome,
+  });
   return { jobArn, jobName, clientRequestToken, replayed: true, delivery };
 }
 

@@ -1,25 +1,31 @@
 import {
   GetModelInvocationJobCommand,
   type GetModelInvocationJobResponse,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
 } from '@aws-sdk/client-bedrock';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import {
   BatchErrorName,
   type BatchJobResult,
-  decodeTaskTokenTags,
+  DELIVERY_CLAIM_LEASE_MS,
   isTerminalJobStatus,
-  JobTagKey,
   MANAGED_BY_VALUE,
-  type MaybeJobTag,
   type RecordCounts,
   SUCCESS_JOB_STATUSES,
 } from '@bedrock-batch/schema';
 import { parseJobArn, parseS3Uri } from './arns.js';
+import { TicketFormatError } from './errors.js';
 import { defaultLogger, type HandlerDeps } from './handler-deps.js';
 import { type JobOutput, OUTPUT_FILE_SUFFIX, readJobOutput } from './job-output.js';
-import { deliveredMarker, isOwnedBy, tagValue } from './job-tags.js';
+import {
+  claimDelivery,
+  completeDelivery,
+  readDeliveredTicket,
+  readTicket,
+  removeTicket,
+  type StoredTicket,
+  tokenMarker,
+  writeTicket,
+} from './job-tickets.js';
 import { isDeadTaskTokenError, isNotFoundError, redactErrorMessage } from './service-errors.js';
 
 /** The fields of a job description delivery reads (`GetModelInvocationJob` or a list summary). */
@@ -39,7 +45,7 @@ type JobDescription = Pick<
 
 /** What delivery did with a job. */
 type DeliveryOutcome =
-  /** The job has no `managed-by` tag of this owner: someone else's job, left alone. */
+  /** No ticket of this owner names the job: someone else's job, left alone. */
   | 'not-ours'
   /** Bedrock does not know the job (deleted, or another account/Region). */
   | 'not-found'
@@ -49,9 +55,11 @@ type DeliveryOutcome =
   | 'already-delivered'
   /** The result (success or failure) reached the waiting task. */
   | 'delivered'
+  /** Another run claimed the delivery a moment ago and is sending it. */
+  | 'in-delivery'
   /** The task no longer waits (execution ended, aborted or timed out): nothing more to do. */
   | 'token-not-waiting'
-  /** The job is ours but its task-token tags are missing or broken: nobody can be told. */
+  /** The job's ticket is not readable as a ticket: nobody can be told. */
   | 'no-token';
 
 /** The result of {@link deliverJob}. */
@@ -64,17 +72,22 @@ interface DeliveryResult {
   readonly sent?: 'success' | 'failure';
   /** The Step Functions error name of a failure that was sent. */
   readonly error?: string;
-  /** Whether the `delivered` tag was written (after a callback). */
+  /** Whether the ticket was moved to `delivered/` (after a callback). */
   readonly marked?: boolean;
 }
 
 /** State a caller already holds, so delivery does not read it again. */
 interface KnownJobState {
   /**
-   * The job's tags.
-   * @default read with ListTagsForResource
+   * The job's name (an event's `batchJobName`, a list summary's `jobName`).
+   * @default - read from the job description
    */
-  readonly tags?: readonly MaybeJobTag[];
+  readonly jobName?: string;
+  /**
+   * The job's pending ticket, as just read.
+   * @default - read from the control buckets
+   */
+  readonly ticket?: StoredTicket;
   /**
    * The job's description; only use a fresh one (never an event's status).
    * @default read with GetModelInvocationJob
@@ -170,30 +183,61 @@ async function successCallback(
   return { kind: 'success', result };
 }
 
+/** Where the job's ticket is: pending (with the ticket), delivered, or nowhere. */
+type TicketLookup =
+  | { readonly state: 'pending'; readonly stored: StoredTicket }
+  | { readonly state: 'delivered' | 'none' };
+
+async function findTicket(
+  deps: HandlerDeps & { owner: string },
+  buckets: readonly string[],
+  jobName: string,
+  jobArn: string,
+): Promise<TicketLookup> {
+  const { s3 } = deps.clients;
+  for (const bucket of buckets) {
+    const stored = await readTicket(s3, bucket, deps.owner, jobName);
+    if (stored !== undefined) return { state: 'pending', stored };
+  }
+  for (const bucket of buckets) {
+    const done = await readDeliveredTicket(s3, bucket, deps.owner, jobName);
+    if (done?.jobArn === jobArn) return { state: 'delivered' };
+  }
+  return { state: 'none' };
+}
+
+function outputBucketOf(job: JobDescription): string | undefined {
+  return parseS3Uri(job.outputDataConfig?.s3OutputDataConfig?.s3Uri ?? '')?.bucket;
+}
+
 /**
  * Delivers a job's result to the Step Functions task waiting for it: the one code path behind
- * the job-event handler, reconcile, and create-job's replay of a finished job. Safe to call any
- * number of times, in any order:
+ * the job-event handler, reconcile, and create-job's replay of a finished job. It reads the
+ * job's ticket (`bedrock-batch-control/<owner>/pending/<jobName>.json` in the output bucket),
+ * never the job's tags, which Bedrock does not promise to serve for finished jobs. Safe to call
+ * any number of times, in any order, concurrently:
  *
- * 1. jobs without this owner's `managed-by` tag are left alone (`not-ours`);
- * 2. a job already delivered to its current task token is skipped (`already-delivered`);
- * 3. the job's real status comes from GetModelInvocationJob, never from an event; a job that is
+ * 1. a job with no ticket of this owner is left alone (`not-ours`), one whose ticket was moved
+ *    to `delivered/` is skipped (`already-delivered`);
+ * 2. the job's real status comes from GetModelInvocationJob, never from an event; a job that is
  *    not terminal is left alone (`in-flight`);
+ * 3. the delivery is claimed with a conditional write of the ticket: of two runs racing, one
+ *    sends and the other stops (`in-delivery`);
  * 4. `Completed` / `PartiallyCompleted`: SendTaskSuccess with a `BatchJobResult` (output keys,
  *    record counts, token counts), or SendTaskFailure `BedrockBatch.NoOutput` when there are no
  *    `.jsonl.out` files; `Failed` / `Stopped` / `Expired`: SendTaskFailure with the status as
  *    error and the service's message (or a clear default) as cause;
  * 5. a token that no longer waits is logged and counts as done (`token-not-waiting`);
- * 6. the job is tagged `bedrock-batch:delivered` so nothing delivers twice.
+ * 6. the ticket moves to `delivered/` (it keeps a hash of the token, not the token).
  *
  * @param jobArn - the job ARN (any partition)
- * @param deps - clients, owner and logger
- * @param known - tags and description the caller already read
+ * @param deps - clients, owner, control buckets and logger
+ * @param known - name, ticket and description the caller already read
  * @returns what happened
  *
  * @example
  * ```ts
- * const { outcome } = await deliverJob(jobArn, { clients: createAwsClients() });
+ * const { outcome } = await deliverJob(jobArn, { clients: createAwsClients(), controlBuckets: ['my-bucket'] });
  * ```
  */
 async function deliverJob(
@@ -203,48 +247,80 @@ async function deliverJob(
 ): Promise<DeliveryResult> {
   const logger = deps.logger ?? defaultLogger();
   const owner = deps.owner ?? MANAGED_BY_VALUE;
-  const { bedrock, sfn } = deps.clients;
-  let tags = known.tags;
-  if (tags === undefined) {
+  const { bedrock, sfn, s3 } = deps.clients;
+  let job = known.job;
+  const describe = async (): Promise<JobDescription | undefined> => {
     try {
-      tags =
-        (await bedrock.send(new ListTagsForResourceCommand({ resourceARN: jobArn }))).tags ?? [];
+      return await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
     } catch (error) {
       if (!isNotFoundError(error)) throw error;
       logger.warn('Job not found; nothing to deliver', { jobArn });
-      return { outcome: 'not-found', jobArn };
+      return undefined;
     }
+  };
+
+  let stored = known.ticket;
+  if (stored === undefined) {
+    let jobName = known.jobName ?? job?.jobName;
+    let buckets = deps.controlBuckets?.length ? deps.controlBuckets : undefined;
+    if (jobName === undefined || buckets === undefined) {
+      job ??= await describe();
+      if (job === undefined) return { outcome: 'not-found', jobArn };
+      jobName = job.jobName ?? '';
+      const bucket = outputBucketOf(job);
+      buckets ??= bucket === undefined ? [] : [bucket];
+    }
+    let lookup: TicketLookup;
+    try {
+      lookup = await findTicket({ ...deps, owner }, buckets, jobName, jobArn);
+    } catch (error) {
+      if (error instanceof TicketFormatError) {
+        logger.error('The job ticket is unreadable; its result cannot be delivered', {
+          jobArn,
+          reason: error.message,
+        });
+        return { outcome: 'no-token', jobArn };
+      }
+      throw error;
+    }
+    if (lookup.state !== 'pending') {
+      const delivered = lookup.state === 'delivered';
+      logger.debug(
+        delivered ? 'Result already delivered' : 'No ticket of this owner names the job; ignored',
+        { jobArn, owner },
+      );
+      return { outcome: delivered ? 'already-delivered' : 'not-ours', jobArn };
+    }
+    stored = lookup.stored;
   }
-  if (!isOwnedBy(tags, owner)) {
-    logger.debug('Job is not managed by this owner; ignored', { jobArn, owner });
+  const claimable: StoredTicket = stored;
+  const { ticket } = claimable;
+  const log = { jobArn, executionArn: ticket.executionArn };
+  if (ticket.jobArn !== undefined && ticket.jobArn !== jobArn) {
+    logger.warn('The ticket of this job name belongs to another job; ignored', log);
     return { outcome: 'not-ours', jobArn };
   }
-  const log = { jobArn, executionArn: tagValue(tags, JobTagKey.ExecutionArn) };
-  let taskToken: string;
-  try {
-    taskToken = decodeTaskTokenTags(tags);
-  } catch (error) {
-    logger.error('Job has no usable task token tags; its result cannot be delivered', {
-      ...log,
-      reason: error instanceof Error ? error.message : String(error),
-    });
-    return { outcome: 'no-token', jobArn };
+  const marker = tokenMarker(ticket.taskToken);
+  const now = new Date();
+  if (
+    ticket.claim?.marker === marker &&
+    now.getTime() - Date.parse(ticket.claim.at) < DELIVERY_CLAIM_LEASE_MS
+  ) {
+    logger.debug('Another run is delivering this result', log);
+    return { outcome: 'in-delivery', jobArn };
   }
-  const marker = deliveredMarker(taskToken);
-  if (tagValue(tags, JobTagKey.Delivered) === marker) {
-    logger.debug('Result already delivered to the current task', log);
-    return { outcome: 'already-delivered', jobArn };
-  }
-  let job = known.job;
-  if (job === undefined) {
-    try {
-      job = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
-    } catch (error) {
-      if (!isNotFoundError(error)) throw error;
-      logger.warn('Job not found; nothing to deliver', log);
-      return { outcome: 'not-found', jobArn };
+  if (ticket.claim?.marker === marker) {
+    // An earlier delivery claimed it and stopped: it may have sent and recorded the result,
+    // then failed to remove the ticket. Finish that instead of sending again.
+    const done = await readDeliveredTicket(s3, claimable.bucket, ticket.owner, ticket.jobName);
+    if (done?.marker === marker) {
+      await removeTicket(s3, claimable);
+      logger.debug('Result already delivered; removed the ticket left behind', log);
+      return { outcome: 'already-delivered', jobArn };
     }
   }
+  job ??= await describe();
+  if (job === undefined) return { outcome: 'not-found', jobArn };
   const status = job.status ?? 'unknown';
   if (!isTerminalJobStatus(status)) {
     logger.debug('Job is not finished yet', { ...log, jobStatus: status });
@@ -258,6 +334,12 @@ async function deliverJob(
         cause: job.message?.trim() || defaultCause(jobArn, status),
       };
 
+  const claimed = await claimDelivery(s3, claimable, now);
+  if (claimed === undefined) {
+    logger.debug('Another run claimed this delivery first', log);
+    return { outcome: 'in-delivery', jobArn };
+  }
+  const { taskToken } = ticket;
   let outcome: DeliveryOutcome = 'delivered';
   try {
     if (callback.kind === 'success') {
@@ -270,7 +352,11 @@ async function deliverJob(
       );
     }
   } catch (error) {
-    if (!isDeadTaskTokenError(error)) throw redactErrorMessage(error, [taskToken]);
+    if (!isDeadTaskTokenError(error)) {
+      // Give the claim back, so the next run (a retried event, reconcile) need not wait out the lease.
+      await writeTicket(s3, claimed.bucket, ticket, claimed.etag).catch(() => undefined);
+      throw redactErrorMessage(error, [taskToken]);
+    }
     outcome = 'token-not-waiting';
     logger.warn('The task no longer waits for this job; treated as done', {
       ...log,
@@ -290,17 +376,12 @@ async function deliverJob(
   }
   let marked = true;
   try {
-    await bedrock.send(
-      new TagResourceCommand({
-        resourceARN: jobArn,
-        tags: [{ key: JobTagKey.Delivered, value: marker }],
-      }),
-    );
-  } catch (tagError) {
+    await completeDelivery(s3, claimed, { outcome, jobArn, jobStatus: status }, new Date());
+  } catch (markError) {
     marked = false;
-    logger.error('Could not tag the job as delivered; a later run may send the result again', {
+    logger.error('Could not record the delivery; a later run may send the result again', {
       ...log,
-      reason: tagError instanceof Error ? tagError.name : String(tagError),
+      reason: markError instanceof Error ? markError.name : String(markError),
     });
   }
   return {

@@ -123,6 +123,23 @@ class ConfigurationError extends BedrockBatchHandlerError {
   }
 }
 
+/**
+ * A job's ticket object (`bedrock-batch-control/<owner>/pending/<jobName>.json`) is not JSON or
+ * not a ticket. The message names the object and the fields at fault, never its content (it
+ * holds a task token).
+ *
+ * @example
+ * ```ts
+ * throw new TicketFormatError('s3://bucket/bedrock-batch-control/me/pending/job.json is not JSON');
+ * ```
+ */
+class TicketFormatError extends BedrockBatchHandlerError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BedrockBatch.TicketFormatError';
+  }
+}
+
 export {
   AccessDeniedError,
   BedrockBatchHandlerError,
@@ -131,4 +148,5 @@ export {
   InvalidInputError,
   QuotaExceededError,
   ThrottledError,
+  TicketFormatError,
 };

@@ -11,6 +11,13 @@ interface HandlerDeps {
    */
   readonly owner?: string;
   /**
+   * The buckets that hold this owner's job tickets (the output buckets of its jobs), where
+   * job-event and reconcile look for them.
+   * @default - job-event reads the job's output bucket from GetModelInvocationJob; reconcile has
+   *   nothing to look at
+   */
+  readonly controlBuckets?: readonly string[];
+  /**
    * Where log lines go. Task tokens and record contents are never logged.
    * @default a Powertools Logger with service name "bedrock-batch" (or `POWERTOOLS_SERVICE_NAME`)
    */

@@ -4,11 +4,7 @@ export { deriveClientRequestToken } from './client-request-token.js';
 export type { AwsClients } from './clients.js';
 export { createAwsClients } from './clients.js';
 export type { HandlerConfig } from './config.js';
-export {
-  DEFAULT_RECONCILE_LOOKBACK_HOURS,
-  DEFAULT_RECONCILE_MAX_JOBS,
-  readHandlerConfig,
-} from './config.js';
+export { readHandlerConfig } from './config.js';
 export type { CreateJobResult } from './create-job.js';
 export { createJob } from './create-job.js';
 export type {
@@ -26,6 +22,7 @@ export {
   InvalidInputError,
   QuotaExceededError,
   ThrottledError,
+  TicketFormatError,
 } from './errors.js';
 export type { ExecutionState } from './execution-state.js';
 export {
@@ -38,7 +35,18 @@ export type { JobEventResult } from './job-event.js';
 export { handleJobEvent } from './job-event.js';
 export type { JobOutput } from './job-output.js';
 export { jobOutputFolder, readJobOutput } from './job-output.js';
-export { deliveredMarker, isOwnedBy, mergeJobTags, tagValue } from './job-tags.js';
+export { mergeJobTags, tagValue } from './job-tags.js';
+export type { StoredTicket } from './job-tickets.js';
+export {
+  claimDelivery,
+  completeDelivery,
+  pendingJobNames,
+  readDeliveredTicket,
+  readTicket,
+  removeTicket,
+  tokenMarker,
+  writeTicket,
+} from './job-tickets.js';
 export type { ReconcileOptions, ReconcileSummary } from './reconcile.js';
 export { reconcile } from './reconcile.js';
 export {

@@ -42,7 +42,7 @@ async function handleJobEvent(event: unknown, deps: HandlerDeps): Promise<JobEve
     return { outcome: 'ignored', reason: 'detail.batchJobArn is not a job ARN' };
   }
   logger.debug('Received job state change', { jobArn, eventStatus: parsed.data.detail.status });
-  return deliverJob(jobArn, { ...deps, logger });
+  return deliverJob(jobArn, { ...deps, logger }, { jobName: parsed.data.detail.batchJobName });
 }
 
 export type { JobEventResult };

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import {
   BEDROCK_API_LIMITS,
   type JobTag,
-  JobTagKey,
   type MaybeJobTag,
   RESERVED_TAG_KEY_PREFIX,
 } from '@bedrock-batch/schema';
@@ -22,33 +20,6 @@ function tagValue(tags: readonly MaybeJobTag[], key: string): string | undefined
 }
 
 /**
- * Whether a job's tags say that this deployment owns it: a `bedrock-batch:managed-by` tag whose
- * value is `owner`. Jobs of other tools, or of another deployment, are not ours.
- *
- * @example
- * ```ts
- * if (!isOwnedBy(tags, config.owner)) return; // someone else's job
- * ```
- */
-function isOwnedBy(tags: readonly MaybeJobTag[], owner: string): boolean {
-  return tagValue(tags, JobTagKey.ManagedBy) === owner;
-}
-
-/**
- * The value of the `bedrock-batch:delivered` tag for a task token: a SHA-256 of the token, so
- * the tag shows which waiting task got the result without exposing the token. A job re-tagged
- * with a new token (an idempotent replay) is therefore undelivered again for the new task.
- *
- * @example
- * ```ts
- * const delivered = tagValue(tags, JobTagKey.Delivered) === deliveredMarker(taskToken);
- * ```
- */
-function deliveredMarker(taskToken: string): string {
-  return createHash('sha256').update(taskToken).digest('hex');
-}
-
-/**
  * Joins the user's tags with the tags this product needs, and checks them: no user key may use
  * the reserved `bedrock-batch:` prefix (in any letter case) or appear twice, and the total must
  * stay within Bedrock's 200 tags per job.
@@ -60,7 +31,7 @@ function deliveredMarker(taskToken: string): string {
  *
  * @example
  * ```ts
- * const tags = mergeJobTags(payload.tags ?? [], [ownerTag, executionTag, ...encodeTaskTokenTags(token)]);
+ * const tags = mergeJobTags(payload.tags ?? [], [ownerTag, executionTag]);
  * ```
  */
 function mergeJobTags(userTags: readonly JobTag[], productTags: readonly JobTag[]): JobTag[] {
@@ -88,4 +59,4 @@ function mergeJobTags(userTags: readonly JobTag[], productTags: readonly JobTag[
   return [...userTags, ...productTags];
 }
 
-export { deliveredMarker, isOwnedBy, mergeJobTags, tagValue };
+export { mergeJobTags, tagValue };

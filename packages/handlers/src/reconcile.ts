@@ -1,36 +1,27 @@
 import {
-  ListTagsForResourceCommand,
-  type ModelInvocationJobSummary,
+  GetModelInvocationJobCommand,
+  type GetModelInvocationJobResponse,
   paginateListModelInvocationJobs,
   StopModelInvocationJobCommand,
 } from '@aws-sdk/client-bedrock';
 import { SendTaskHeartbeatCommand } from '@aws-sdk/client-sfn';
-import {
-  decodeTaskTokenTags,
-  isTerminalJobStatus,
-  JobStatus,
-  JobTagKey,
-  MANAGED_BY_VALUE,
-} from '@bedrock-batch/schema';
-import { DEFAULT_RECONCILE_LOOKBACK_HOURS, DEFAULT_RECONCILE_MAX_JOBS } from './config.js';
+import { isTerminalJobStatus, JobStatus, MANAGED_BY_VALUE } from '@bedrock-batch/schema';
 import { deliverJob } from './deliver-job.js';
 import { describeExecutionState, isLiveExecutionState } from './execution-state.js';
 import { defaultLogger, type HandlerDeps } from './handler-deps.js';
-import { isOwnedBy, tagValue } from './job-tags.js';
-import { isDeadTaskTokenError, redactErrorMessage } from './service-errors.js';
+import { pendingJobNames, readTicket, removeTicket, type StoredTicket } from './job-tickets.js';
+import { isDeadTaskTokenError, isNotFoundError, redactErrorMessage } from './service-errors.js';
+
+/** Tickets handled at once. */
+const CONCURRENCY = 4;
+/**
+ * A ticket without a job is left alone this long after create-job wrote it (the job may be
+ * being created right now).
+ */
+const CREATE_GRACE_MS = 15 * 60_000;
 
 /** Options of {@link reconcile}. */
 interface ReconcileOptions extends HandlerDeps {
-  /**
-   * Only jobs submitted within this many hours are listed.
-   * @default 192
-   */
-  readonly lookbackHours?: number;
-  /**
-   * Most jobs one run looks at (ours or not).
-   * @default 500
-   */
-  readonly maxJobs?: number;
   /**
    * The current time.
    * @default new Date()
@@ -40,10 +31,8 @@ interface ReconcileOptions extends HandlerDeps {
 
 /** What one reconcile run did; also its one summary log line. */
 interface ReconcileSummary {
-  /** Jobs listed (submitted within the lookback window, at most `maxJobs`). */
-  readonly jobsSeen: number;
-  /** Of those, jobs managed by this owner. */
-  readonly ours: number;
+  /** Pending tickets of this owner looked at (its jobs not yet delivered). */
+  readonly tickets: number;
   /** Heartbeats Step Functions accepted for jobs in flight. */
   readonly heartbeats: number;
   /** Results of finished jobs delivered to their waiting tasks. */
@@ -52,45 +41,86 @@ interface ReconcileSummary {
   readonly stops: number;
   /**
    * Jobs whose task token no longer waits while their execution still runs: left alone this
-   * run, because a retried create-job task re-tags the job with its new token and claims it.
+   * run, because a retried create-job task writes its new token into the ticket and claims it.
    */
   readonly waiting: number;
-  /** Jobs whose handling failed (each logged; the others went on). */
+  /** Tickets removed because their job was never created and their execution has ended. */
+  readonly abandoned: number;
+  /** Tickets whose handling failed (each logged; the others went on). */
   readonly errors: number;
 }
 
 type Counter = { -readonly [K in keyof ReconcileSummary]: ReconcileSummary[K] };
+type Deps = HandlerDeps & { owner: string; now: Date };
 
-async function reconcileJob(
-  summary: ModelInvocationJobSummary,
-  deps: HandlerDeps & { owner: string },
+/** The job of a ticket without an ARN (create-job stopped before it wrote it), by exact name. */
+async function findJobByName(deps: Deps, jobName: string): Promise<string | undefined> {
+  const pages = paginateListModelInvocationJobs(
+    { client: deps.clients.bedrock },
+    { nameContains: jobName },
+  );
+  for await (const page of pages) {
+    const match = page.invocationJobSummaries?.find((summary) => summary.jobName === jobName);
+    if (match?.jobArn !== undefined) return match.jobArn;
+  }
+  return undefined;
+}
+
+async function describeJob(
+  deps: Deps,
+  jobArn: string,
+): Promise<GetModelInvocationJobResponse | undefined> {
+  try {
+    return await deps.clients.bedrock.send(
+      new GetModelInvocationJobCommand({ jobIdentifier: jobArn }),
+    );
+  } catch (error) {
+    if (isNotFoundError(error)) return undefined;
+    throw error;
+  }
+}
+
+async function reconcileTicket(
+  bucket: string,
+  jobName: string,
+  deps: Deps,
   counter: Counter,
 ): Promise<void> {
   const logger = deps.logger ?? defaultLogger();
-  const jobArn = summary.jobArn ?? '';
-  const { bedrock, sfn } = deps.clients;
-  const tags =
-    (await bedrock.send(new ListTagsForResourceCommand({ resourceARN: jobArn }))).tags ?? [];
-  if (!isOwnedBy(tags, deps.owner)) return;
-  counter.ours += 1;
-  const log = { jobArn, executionArn: tagValue(tags, JobTagKey.ExecutionArn) };
-  const status = summary.status ?? 'unknown';
+  const { bedrock, sfn, s3 } = deps.clients;
+  const stored: StoredTicket | undefined = await readTicket(s3, bucket, deps.owner, jobName);
+  if (stored === undefined) return; // delivered since the listing
+  const { ticket } = stored;
+  const jobArn = ticket.jobArn ?? (await findJobByName(deps, jobName));
+  const job = jobArn === undefined ? undefined : await describeJob(deps, jobArn);
+  const log = { jobArn, jobName, executionArn: ticket.executionArn };
 
+  if (jobArn === undefined || job === undefined) {
+    if (deps.now.getTime() - Date.parse(ticket.createdAt) < CREATE_GRACE_MS) return;
+    const executionStatus = await describeExecutionState(sfn, ticket.executionArn);
+    if (isLiveExecutionState(executionStatus)) return;
+    await removeTicket(s3, stored);
+    counter.abandoned += 1;
+    logger.info('Removed the ticket of a job that was never created; its execution ended', {
+      ...log,
+      executionStatus,
+    });
+    return;
+  }
+  const status = job.status ?? 'unknown';
   if (isTerminalJobStatus(status)) {
-    const result = await deliverJob(jobArn, deps, { tags, job: summary });
+    const result = await deliverJob(jobArn, deps, { job, ticket: stored });
     if (result.outcome === 'delivered') {
       counter.deliveries += 1;
       logger.info('Delivered the result of a finished job whose event was lost', {
         ...log,
         jobStatus: status,
       });
-    } else if (result.outcome === 'no-token') {
-      counter.errors += 1;
     }
     return;
   }
 
-  const taskToken = decodeTaskTokenTags(tags);
+  const { taskToken } = ticket;
   try {
     await sfn.send(new SendTaskHeartbeatCommand({ taskToken }));
     counter.heartbeats += 1;
@@ -102,54 +132,48 @@ async function reconcileJob(
       logger.info('No task waits for this job; it is already stopping', { ...log, reason });
       return;
     }
-    // A failed create-job attempt is retried with a NEW token, and the retry re-tags this job:
-    // while the execution runs, the dead token may just be the previous attempt's.
-    let executionStatus: string | undefined;
-    if (log.executionArn !== undefined && log.executionArn !== '') {
-      executionStatus = await describeExecutionState(sfn, log.executionArn);
-      if (isLiveExecutionState(executionStatus)) {
-        counter.waiting += 1;
-        logger.info(
-          'No task waits for this job, but its execution still runs (a retried task may claim it); leaving it alone',
-          { ...log, jobStatus: status, reason, executionStatus },
-        );
-        return;
-      }
+    // A failed create-job attempt is retried with a NEW token, and the retry rewrites the
+    // ticket: while the execution runs, the dead token may just be the previous attempt's.
+    const executionStatus = await describeExecutionState(sfn, ticket.executionArn);
+    if (isLiveExecutionState(executionStatus)) {
+      counter.waiting += 1;
+      logger.info(
+        'No task waits for this job, but its execution still runs (a retried task may claim it); leaving it alone',
+        { ...log, jobStatus: status, reason, executionStatus },
+      );
+      return;
     }
     await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn }));
     counter.stops += 1;
     logger.warn(
       'Stopped a job no task waits for (its execution was aborted, failed or timed out)',
-      {
-        ...log,
-        jobStatus: status,
-        reason,
-        ...(executionStatus === undefined ? {} : { executionStatus }),
-      },
+      { ...log, jobStatus: status, reason, executionStatus },
     );
   }
 }
 
 /**
- * One reconcile run (the fragment's safety net, on a schedule). For each job of this owner
- * submitted within the lookback window (at most `maxJobs` jobs, newest pages first as Bedrock
- * lists them):
+ * One reconcile run (the fragment's safety net, on a schedule). Its work is proportional to
+ * this owner's unfinished jobs, not to the account's: it lists the owner's pending tickets
+ * (`bedrock-batch-control/<owner>/pending/` in each control bucket) and, for each, reads the
+ * job with GetModelInvocationJob:
  *
  * - in flight: sends a task heartbeat; when Step Functions answers that the task no longer
- *   exists, timed out or has an invalid token, it asks for the job's execution
- *   (`DescribeExecution` on the execution-ARN tag). An execution that ended (or that Step
- *   Functions does not know) waits for nothing: the job is stopped with StopModelInvocationJob
- *   so no orphan keeps billing. An execution still `RUNNING` (or `PENDING_REDRIVE`) may be
- *   retrying the create-job task, which re-tags the job with a new token: the job is left alone
- *   and counted as `waiting`. A job without the tag is stopped as before;
+ *   exists, timed out or has an invalid token, it asks for the ticket's execution
+ *   (`DescribeExecution`). An execution that ended (or that Step Functions does not know) waits
+ *   for nothing: the job is stopped with StopModelInvocationJob so no orphan keeps billing. An
+ *   execution still `RUNNING` (or `PENDING_REDRIVE`) may be retrying the create-job task, which
+ *   rewrites the ticket with a new token: the job is left alone and counted as `waiting`;
  * - finished but never delivered (lost event, failed job-event run): delivers its result through
- *   the same code path as the job-event handler.
+ *   the same code path as the job-event handler;
+ * - no job (create-job stopped between the ticket and the job): after a grace period, and once
+ *   the execution has ended, the ticket is removed.
  *
- * Idempotent; one job's error is logged and counted, and the others go on (a failed
+ * Idempotent; one ticket's error is logged and counted, and the others go on (a failed
  * `DescribeExecution` is such an error: that job is not stopped this run). Ends with one
  * summary log line and returns the summary.
  *
- * @param options - clients, owner, logger, window and bound
+ * @param options - clients, owner, control buckets, logger, time
  * @returns the counts of the run
  *
  * @example
@@ -157,50 +181,49 @@ async function reconcileJob(
  * import { createAwsClients } from '@bedrock-batch/handlers';
  * import { reconcile } from '@bedrock-batch/handlers/reconcile';
  *
- * const summary = await reconcile({ clients: createAwsClients(), lookbackHours: 48, maxJobs: 200 });
+ * const summary = await reconcile({ clients: createAwsClients(), controlBuckets: ['my-output-bucket'] });
  * ```
  */
 async function reconcile(options: ReconcileOptions): Promise<ReconcileSummary> {
   const logger = options.logger ?? defaultLogger();
   const owner = options.owner ?? MANAGED_BY_VALUE;
-  const lookbackHours = options.lookbackHours ?? DEFAULT_RECONCILE_LOOKBACK_HOURS;
-  const maxJobs = options.maxJobs ?? DEFAULT_RECONCILE_MAX_JOBS;
-  const now = options.now ?? new Date();
-  const deps = { clients: options.clients, owner, logger };
+  const deps: Deps = { clients: options.clients, owner, logger, now: options.now ?? new Date() };
   const counter: Counter = {
-    jobsSeen: 0,
-    ours: 0,
+    tickets: 0,
     heartbeats: 0,
     deliveries: 0,
     stops: 0,
     waiting: 0,
+    abandoned: 0,
     errors: 0,
   };
-  const submitTimeAfter = new Date(now.getTime() - lookbackHours * 3_600_000);
+  const buckets = options.controlBuckets ?? [];
+  if (buckets.length === 0) logger.warn('No control buckets are configured; nothing to reconcile');
 
-  const pages = paginateListModelInvocationJobs(
-    { client: options.clients.bedrock, pageSize: Math.min(maxJobs, 100) },
-    { submitTimeAfter },
-  );
-  listing: for await (const page of pages) {
-    for (const summary of page.invocationJobSummaries ?? []) {
-      if (counter.jobsSeen >= maxJobs) break listing;
-      counter.jobsSeen += 1;
-      try {
-        await reconcileJob(summary, deps, counter);
-      } catch (error) {
-        counter.errors += 1;
-        logger.error('Reconcile failed for one job; going on with the others', {
-          jobArn: summary.jobArn,
-          error:
-            error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
-      }
+  const running = new Set<Promise<void>>();
+  const handle = async (bucket: string, jobName: string): Promise<void> => {
+    try {
+      await reconcileTicket(bucket, jobName, deps, counter);
+    } catch (error) {
+      counter.errors += 1;
+      logger.error('Reconcile failed for one job; going on with the others', {
+        jobName,
+        error:
+          error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
     }
-    if (counter.jobsSeen >= maxJobs) break;
+  };
+  for (const bucket of buckets) {
+    for await (const jobName of pendingJobNames(options.clients.s3, bucket, owner)) {
+      counter.tickets += 1;
+      const task = handle(bucket, jobName).finally(() => running.delete(task));
+      running.add(task);
+      if (running.size >= CONCURRENCY) await Promise.race(running);
+    }
   }
+  await Promise.all(running);
   const summary: ReconcileSummary = { ...counter };
-  logger.info('Reconcile finished', { summary, lookbackHours, maxJobs });
+  logger.info('Reconcile finished', { summary });
   return summary;
 }
 

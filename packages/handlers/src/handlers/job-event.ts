@@ -28,8 +28,8 @@ function makeJobEventHandler(
     .use(appendLogKeys(logger, (event) => ({ jobArn: stringAt(event, 'detail', 'batchJobArn') })))
     .use(logInvocationError(logger))
     .handler(async (event: unknown) => {
-      const { owner } = readHandlerConfig(env);
-      return handleJobEvent(event, { clients: clients(), owner, logger });
+      const { owner, controlBuckets } = readHandlerConfig(env);
+      return handleJobEvent(event, { clients: clients(), owner, controlBuckets, logger });
     });
 }
 

@@ -8,8 +8,8 @@ import { type LambdaHandlerOptions, resolveLambdaOptions } from './lambda-option
 
 /**
  * Builds the reconcile Lambda handler (run by a schedule; the event's content is ignored):
- * {@link reconcile} with `BEDROCK_BATCH_OWNER`, `RECONCILE_LOOKBACK_HOURS` and
- * `RECONCILE_MAX_JOBS` from the environment, wrapped with Middy and the Powertools logger.
+ * {@link reconcile} with `BEDROCK_BATCH_OWNER` and `BEDROCK_BATCH_CONTROL_BUCKETS` from the
+ * environment, wrapped with Middy and the Powertools logger.
  *
  * @param options - clients, logger and environment
  * @returns the Middy handler
@@ -31,9 +31,8 @@ function makeReconcileHandler(
       return reconcile({
         clients: clients(),
         owner: config.owner,
+        controlBuckets: config.controlBuckets,
         logger,
-        lookbackHours: config.reconcileLookbackHours,
-        maxJobs: config.reconcileMaxJobs,
       });
     });
 }

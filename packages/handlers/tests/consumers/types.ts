@@ -8,9 +8,11 @@ import {
   createAwsClients,
   createJob,
   InvalidInputError,
+  readTicket,
+  type StoredTicket,
 } from '@bedrock-batch/handlers';
 import { makeCreateJobHandler } from '@bedrock-batch/handlers/create-job';
-import { ConfigurationError } from '@bedrock-batch/handlers/errors';
+import { ConfigurationError, TicketFormatError } from '@bedrock-batch/handlers/errors';
 import { handler as reconcileHandler } from '@bedrock-batch/handlers/reconcile';
 import { type BatchFragmentInput, ContractValidationError } from '@bedrock-batch/schema';
 
@@ -32,5 +34,21 @@ export async function describeFailure(input: BatchFragmentInput): Promise<string
     }
     if (error instanceof ConfigurationError) return 'configuration';
     return error instanceof BedrockBatchHandlerError ? error.name : 'other';
+  }
+}
+
+/** The task's execution, from a job's ticket (`undefined` when there is none or it is unreadable). */
+export async function executionOf(bucket: string, jobName: string): Promise<string | undefined> {
+  try {
+    const stored: StoredTicket | undefined = await readTicket(
+      createAwsClients().s3,
+      bucket,
+      'my-owner',
+      jobName,
+    );
+    return stored?.ticket.executionArn;
+  } catch (error) {
+    if (error instanceof TicketFormatError) return undefined;
+    throw error;
   }
 }

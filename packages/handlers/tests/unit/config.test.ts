@@ -9,58 +9,71 @@ describe('Function: readHandlerConfig', () => {
     const config = readHandlerConfig({});
 
     // Assess
-    expect(config).toEqual({
-      owner: MANAGED_BY_VALUE,
-      reconcileLookbackHours: 192,
-      reconcileMaxJobs: 500,
-    });
+    expect(config).toEqual({ owner: MANAGED_BY_VALUE, controlBuckets: [] });
   });
 
   it('reads every variable of the environment contract', () => {
     // Act
     const config = readHandlerConfig({
       BEDROCK_BATCH_OWNER: 'team-search:prod',
-      RECONCILE_LOOKBACK_HOURS: '36.5',
-      RECONCILE_MAX_JOBS: '50',
+      BEDROCK_BATCH_CONTROL_BUCKETS: 'my-batch-bucket,other.bucket-2',
     });
 
     // Assess
     expect(config).toEqual({
       owner: 'team-search:prod',
-      reconcileLookbackHours: 36.5,
-      reconcileMaxJobs: 50,
+      controlBuckets: ['my-batch-bucket', 'other.bucket-2'],
     });
+  });
+
+  it('trims the bucket names, skips empty entries and drops duplicates, keeping the order', () => {
+    // Act
+    const config = readHandlerConfig({
+      BEDROCK_BATCH_CONTROL_BUCKETS: ' bucket-b , ,bucket-a,bucket-b,, ',
+    });
+
+    // Assess
+    expect(config.controlBuckets).toEqual(['bucket-b', 'bucket-a']);
   });
 
   it('treats empty values as unset', () => {
     // Act
-    const config = readHandlerConfig({ BEDROCK_BATCH_OWNER: '', RECONCILE_MAX_JOBS: ' ' });
+    const config = readHandlerConfig({
+      BEDROCK_BATCH_OWNER: ' ',
+      BEDROCK_BATCH_CONTROL_BUCKETS: '',
+    });
 
     // Assess
-    expect(config.owner).toBe(MANAGED_BY_VALUE);
-    expect(config.reconcileMaxJobs).toBe(500);
+    expect(config).toEqual({ owner: MANAGED_BY_VALUE, controlBuckets: [] });
+  });
+
+  it('no longer reads the reconcile window variables', () => {
+    // Act
+    const config = readHandlerConfig({
+      RECONCILE_LOOKBACK_HOURS: 'a week',
+      RECONCILE_MAX_JOBS: 'lots',
+    });
+
+    // Assess
+    expect(config).toEqual({ owner: MANAGED_BY_VALUE, controlBuckets: [] });
   });
 
   it.each([
     [
-      { RECONCILE_MAX_JOBS: '2.5' },
-      'RECONCILE_MAX_JOBS: must be a positive whole number (received: "2.5")',
+      'my-batch-bucket,My_Bucket',
+      'BEDROCK_BATCH_CONTROL_BUCKETS: every entry must be an S3 bucket name (received: "My_Bucket" in "my-batch-bucket,My_Bucket")',
     ],
     [
-      { RECONCILE_MAX_JOBS: '0' },
-      'RECONCILE_MAX_JOBS: must be a positive whole number (received: "0")',
+      's3://my-batch-bucket',
+      'BEDROCK_BATCH_CONTROL_BUCKETS: every entry must be an S3 bucket name (received: "s3://my-batch-bucket" in "s3://my-batch-bucket")',
     ],
     [
-      { RECONCILE_LOOKBACK_HOURS: '-1' },
-      'RECONCILE_LOOKBACK_HOURS: must be a positive number (received: "-1")',
+      'ab',
+      'BEDROCK_BATCH_CONTROL_BUCKETS: every entry must be an S3 bucket name (received: "ab" in "ab")',
     ],
-    [
-      { RECONCILE_LOOKBACK_HOURS: 'a week' },
-      'RECONCILE_LOOKBACK_HOURS: must be a positive number (received: "a week")',
-    ],
-  ])('throws a ConfigurationError naming the variable and value for %p', (env, message) => {
+  ])('throws a ConfigurationError naming the variable and value for %p', (value, message) => {
     // Act
-    const act = () => readHandlerConfig(env);
+    const act = () => readHandlerConfig({ BEDROCK_BATCH_CONTROL_BUCKETS: value });
 
     // Assess
     expect(act).toThrow(ConfigurationError);
@@ -72,6 +85,23 @@ describe('Function: readHandlerConfig', () => {
     const act = () => readHandlerConfig({ BEDROCK_BATCH_OWNER: 'team#1' });
 
     // Assess
+    expect(act).toThrow(ConfigurationError);
     expect(act).toThrow(/^BEDROCK_BATCH_OWNER: must be a tag value .*\(received: "team#1"\)$/);
+  });
+
+  it('throws when the owner is longer than a tag value may be', () => {
+    // Act
+    const act = () => readHandlerConfig({ BEDROCK_BATCH_OWNER: 'o'.repeat(257) });
+
+    // Assess
+    expect(act).toThrow(/^BEDROCK_BATCH_OWNER: must be a tag value/);
+  });
+
+  it('accepts an owner of exactly 256 characters', () => {
+    // Act
+    const config = readHandlerConfig({ BEDROCK_BATCH_OWNER: 'o'.repeat(256) });
+
+    // Assess
+    expect(config.owner).toHaveLength(256);
   });
 });

@@ -1,9 +1,5 @@
-import {
-  GetModelInvocationJobCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-bedrock';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   InvalidToken,
   SendTaskFailureCommand,
@@ -11,22 +7,40 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { BatchErrorName, BatchJobResultSchema, JobTagKey } from '@bedrock-batch/schema';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  BatchErrorName,
+  BatchJobResultSchema,
+  type DeliveredTicket,
+  DeliveredTicketSchema,
+  type JobTicket,
+  MANAGED_BY_VALUE,
+  ticketKey,
+} from '@bedrock-batch/schema';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import 'aws-sdk-client-mock-jest';
+import type { HandlerDeps } from '../../src/handler-deps.js';
 import { handleJobEvent } from '../../src/job-event.js';
-import { deliveredMarker } from '../../src/job-tags.js';
+import { tokenMarker } from '../../src/job-tickets.js';
+import { fixClock, releaseClock } from '../helpers/clock.js';
 import { getTestEvent, makeTaskToken } from '../helpers/events.js';
 import { createFakeAws, toJobDescription } from '../helpers/fake-bedrock.js';
-import { ownedJobTags } from '../helpers/job-tags.js';
+import { captureLogs, containsSecret } from '../helpers/log-capture.js';
+import { BUCKET, JOB_ARN, JOB_NAME, makeTicket } from '../helpers/tickets.js';
 
 const fake = createFakeAws();
-const JOB_ARN = 'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefghijkl';
+const NOW = new Date('2026-11-25T12:00:00Z');
 const CN_JOB_ARN = 'arn:aws-cn:bedrock:cn-north-1:123456789012:model-invocation-job/k3j9x0a1b2c3';
 const TOKEN = makeTaskToken(900, 'job-event');
 
-function putOwnedJob(variant: string, tags = ownedJobTags(TOKEN)) {
-  fake.putJob(toJobDescription(getTestEvent('get-job', variant)), tags);
+/** Deps as the job-event handler builds them from BEDROCK_BATCH_CONTROL_BUCKETS. */
+function deps(extra: Partial<HandlerDeps> = {}): HandlerDeps {
+  return { clients: fake.clients, controlBuckets: [BUCKET], ...extra };
+}
+
+/** Bedrock has the `get-job` fixture job, and its pending ticket names TOKEN. */
+function putOwnedJob(variant: string, ticket: Partial<JobTicket> = {}) {
+  fake.putJob(toJobDescription(getTestEvent('get-job', variant)));
+  fake.putTicket(BUCKET, makeTicket({ taskToken: TOKEN, ...ticket }));
 }
 
 function putOutput(options: { manifest?: string | null; pageSize?: number } = {}) {
@@ -46,7 +60,7 @@ function putOutput(options: { manifest?: string | null; pageSize?: number } = {}
       getTestEvent('manifest-out', manifest),
     );
   }
-  fake.putObjects('my-batch-bucket', objects, options.pageSize);
+  fake.putObjects(BUCKET, objects, options.pageSize);
 }
 
 function successOutput(): Record<string, unknown> {
@@ -56,8 +70,29 @@ function successOutput(): Record<string, unknown> {
   return JSON.parse(call.args[0].input.output ?? 'null') as Record<string, unknown>;
 }
 
+function pending(owner = MANAGED_BY_VALUE, jobName = JOB_NAME, bucket = BUCKET) {
+  return fake.ticketOf<JobTicket>(bucket, owner, jobName, 'pending');
+}
+
+function delivered(owner = MANAGED_BY_VALUE, jobName = JOB_NAME, bucket = BUCKET) {
+  return fake.ticketOf<DeliveredTicket>(bucket, owner, jobName, 'delivered');
+}
+
+/** Every SendTaskSuccess and SendTaskFailure Step Functions received (accepted or not). */
+function callbacksReceived(): number {
+  return (
+    fake.sfnMock.commandCalls(SendTaskSuccessCommand).length +
+    fake.sfnMock.commandCalls(SendTaskFailureCommand).length
+  );
+}
+
 describe('Handler: job-event (handleJobEvent)', () => {
+  beforeEach(() => {
+    fixClock(NOW);
+  });
+
   afterEach(() => {
+    releaseClock();
     fake.reset();
   });
 
@@ -67,41 +102,104 @@ describe('Handler: job-event (handleJobEvent)', () => {
     putOutput({ pageSize: 2 });
 
     // Act
-    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
-      clients: fake.clients,
-    });
+    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'delivered', sent: 'success', marked: true });
+    expect(result).toEqual({
+      outcome: 'delivered',
+      jobArn: JOB_ARN,
+      jobStatus: 'Completed',
+      sent: 'success',
+      marked: true,
+    });
     const output = successOutput();
     expect(BatchJobResultSchema.parse(output)).toEqual({
       status: 'Completed',
-      bucket: 'my-batch-bucket',
+      bucket: BUCKET,
       keys: [
         'output/abcdefghijkl/reviews-1.jsonl.out',
         'output/abcdefghijkl/reviews-2.jsonl.out',
         'output/abcdefghijkl/reviews-3.jsonl.out',
       ],
       job_arn: JOB_ARN,
-      job_name: 'test-job-0--3kd92jf83kd0',
+      job_name: JOB_NAME,
       manifest_key: 'input/reviews-1.jsonl',
       record_counts: { total: 1000, processed: 1000, success: 1000, error: 0 },
       token_counts: { input: 151000, output: 24000 },
     });
     expect(fake.s3Mock).toHaveReceivedCommandTimes(ListObjectsV2Command, 2);
     expect(fake.s3Mock).toHaveReceivedCommandWith(ListObjectsV2Command, {
-      Bucket: 'my-batch-bucket',
+      Bucket: BUCKET,
       Prefix: 'output/abcdefghijkl/',
     });
-    expect(fake.s3Mock).toHaveReceivedCommandTimes(GetObjectCommand, 1);
-    expect(fake.s3Mock).toHaveReceivedCommandWith(GetObjectCommand, {
-      Key: 'output/abcdefghijkl/manifest.json.out',
-    });
-    expect(fake.tagsOf(JOB_ARN)).toContainEqual({
-      key: JobTagKey.Delivered,
-      value: deliveredMarker(TOKEN),
-    });
+    const reads = fake.s3Mock
+      .commandCalls(GetObjectCommand)
+      .map((call) => call.args[0].input.Key ?? '');
+    expect(reads.filter((key) => key.startsWith('output/'))).toEqual([
+      'output/abcdefghijkl/manifest.json.out',
+    ]);
   });
+
+  it('moves the ticket to delivered/, keeping a hash of the token and never the token', async () => {
+    // Prepare
+    putOwnedJob('completed');
+    putOutput();
+
+    // Act
+    await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
+
+    // Assess
+    expect(pending()).toBeUndefined();
+    const done = delivered();
+    expect(DeliveredTicketSchema.parse(done)).toEqual({
+      version: 1,
+      owner: MANAGED_BY_VALUE,
+      jobName: JOB_NAME,
+      jobArn: JOB_ARN,
+      executionArn: makeTicket().executionArn,
+      marker: tokenMarker(TOKEN),
+      outcome: 'delivered',
+      jobStatus: 'Completed',
+      deliveredAt: NOW.toISOString(),
+    });
+    expect(containsSecret(JSON.stringify(done), TOKEN)).toBe(false);
+    expect(fake.listKeys(BUCKET, 'bedrock-batch-control/')).toEqual([
+      ticketKey(MANAGED_BY_VALUE, JOB_NAME, 'delivered'),
+    ]);
+  });
+
+  it.each([
+    ['Completed', 'completed', 'success', undefined],
+    ['PartiallyCompleted', 'partially-completed', 'success', undefined],
+    ['Failed', 'failed', 'failure', 'Failed'],
+    ['Stopped', 'stopped', 'failure', 'Stopped'],
+    ['Expired', 'expired', 'failure', 'Expired'],
+  ])(
+    'delivers a %s job whose tags Bedrock no longer serves',
+    async (status, variant, sent, error) => {
+      // Prepare: every tagging call fails, as on a real account for finished jobs
+      fake.failTagOperations();
+      putOwnedJob(variant);
+      putOutput();
+
+      // Act
+      const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
+
+      // Assess
+      expect(result).toMatchObject({ outcome: 'delivered', jobStatus: status, sent, marked: true });
+      expect(callbacksReceived()).toBe(1);
+      if (error !== undefined) {
+        expect(result).toMatchObject({ error });
+        expect(fake.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+          taskToken: TOKEN,
+          error,
+        });
+      } else {
+        expect(successOutput().status).toBe(status);
+      }
+      expect(fake.tagCallsReceived()).toEqual([]);
+    },
+  );
 
   it('delivers a PartiallyCompleted job as a result with its error count', async () => {
     // Prepare
@@ -109,7 +207,7 @@ describe('Handler: job-event (handleJobEvent)', () => {
     putOutput();
 
     // Act
-    await handleJobEvent(getTestEvent('job-state-change', 'completed'), { clients: fake.clients });
+    await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
 
     // Assess
     const output = successOutput();
@@ -123,7 +221,7 @@ describe('Handler: job-event (handleJobEvent)', () => {
     putOutput();
 
     // Act
-    await handleJobEvent(getTestEvent('job-state-change', 'completed'), { clients: fake.clients });
+    await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
 
     // Assess
     expect(successOutput().record_counts).toEqual({
@@ -143,7 +241,7 @@ describe('Handler: job-event (handleJobEvent)', () => {
     putOutput({ manifest });
 
     // Act
-    await handleJobEvent(getTestEvent('job-state-change', 'completed'), { clients: fake.clients });
+    await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
 
     // Assess
     const output = successOutput();
@@ -154,16 +252,14 @@ describe('Handler: job-event (handleJobEvent)', () => {
   it('fails the task with BedrockBatch.NoOutput when a completed job wrote no output file', async () => {
     // Prepare
     putOwnedJob('completed');
-    fake.putObjects('my-batch-bucket', {
+    fake.putObjects(BUCKET, {
       'output/abcdefghijkl/manifest.json.out': JSON.stringify(
         getTestEvent('manifest-out', 'complete'),
       ),
     });
 
     // Act
-    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
-      clients: fake.clients,
-    });
+    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
 
     // Assess
     expect(result).toMatchObject({
@@ -184,9 +280,7 @@ describe('Handler: job-event (handleJobEvent)', () => {
     putOwnedJob('failed');
 
     // Act
-    await handleJobEvent(getTestEvent('job-state-change', 'failed-without-message'), {
-      clients: fake.clients,
-    });
+    await handleJobEvent(getTestEvent('job-state-change', 'failed-without-message'), deps());
 
     // Assess
     expect(fake.sfnMock).toHaveReceivedCommandWith(SendTaskFailureCommand, {
@@ -206,9 +300,7 @@ describe('Handler: job-event (handleJobEvent)', () => {
     putOwnedJob(variant);
 
     // Act
-    await handleJobEvent(getTestEvent('job-state-change', 'failed-without-message'), {
-      clients: fake.clients,
-    });
+    await handleJobEvent(getTestEvent('job-state-change', 'failed-without-message'), deps());
 
     // Assess
     const call = fake.sfnMock.commandCalls(SendTaskFailureCommand)[0];
@@ -217,20 +309,38 @@ describe('Handler: job-event (handleJobEvent)', () => {
     expect(call?.args[0].input.cause).toContain(JOB_ARN);
   });
 
-  it('delivers once when the same event arrives twice', async () => {
+  it('sends exactly one callback when the same event arrives twice', async () => {
     // Prepare
     putOwnedJob('completed');
     putOutput();
     const event = getTestEvent('job-state-change', 'completed');
 
     // Act
-    const first = await handleJobEvent(event, { clients: fake.clients });
-    const second = await handleJobEvent(structuredClone(event), { clients: fake.clients });
+    const first = await handleJobEvent(event, deps());
+    const second = await handleJobEvent(structuredClone(event), deps());
 
     // Assess
     expect(first.outcome).toBe('delivered');
     expect(second.outcome).toBe('already-delivered');
-    expect(fake.sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+    expect(callbacksReceived()).toBe(1);
+  });
+
+  it('sends exactly one callback when the same event is handled twice at once', async () => {
+    // Prepare
+    putOwnedJob('completed');
+    putOutput();
+    const event = getTestEvent('job-state-change', 'completed');
+
+    // Act
+    const results = await Promise.all([
+      handleJobEvent(event, deps()),
+      handleJobEvent(structuredClone(event), deps()),
+    ]);
+
+    // Assess
+    expect(results.map((result) => result.outcome).sort()).toEqual(['delivered', 'in-delivery']);
+    expect(callbacksReceived()).toBe(1);
+    expect(delivered()?.marker).toBe(tokenMarker(TOKEN));
   });
 
   it('trusts the real status, not the event, when events arrive out of order', async () => {
@@ -239,27 +349,68 @@ describe('Handler: job-event (handleJobEvent)', () => {
     putOutput();
 
     // Act
-    const early = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
-      clients: fake.clients,
-    });
+    const early = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
     fake.updateJob(JOB_ARN, toJobDescription(getTestEvent('get-job', 'completed')));
-    const late = await handleJobEvent(getTestEvent('job-state-change', 'in-progress'), {
-      clients: fake.clients,
-    });
-    const stale = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
-      clients: fake.clients,
-    });
+    const late = await handleJobEvent(getTestEvent('job-state-change', 'in-progress'), deps());
+    const stale = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
 
     // Assess
-    expect(early.outcome).toBe('in-flight');
+    expect(early).toEqual({ outcome: 'in-flight', jobArn: JOB_ARN, jobStatus: 'InProgress' });
     expect(late.outcome).toBe('delivered');
     expect(stale.outcome).toBe('already-delivered');
-    expect(fake.sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+    expect(callbacksReceived()).toBe(1);
   });
 
-  it('ignores quietly a job with no managed-by tag', async () => {
+  it('ignores quietly a job no ticket names, without asking Bedrock or Step Functions', async () => {
+    // Prepare: a job of someone else, no ticket
+    fake.putJob(toJobDescription(getTestEvent('get-job', 'completed')));
+
+    // Act
+    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
+
+    // Assess
+    expect(result).toEqual({ outcome: 'not-ours', jobArn: JOB_ARN });
+    expect(fake.bedrockMock).not.toHaveReceivedAnyCommand();
+    expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('ignores quietly a job whose ticket belongs to another owner', async () => {
     // Prepare
-    putOwnedJob('completed', [{ key: 'team', value: 'other-tool' }]);
+    fake.putJob(toJobDescription(getTestEvent('get-job', 'completed')));
+    fake.putTicket(BUCKET, makeTicket({ taskToken: TOKEN, owner: 'other-deployment' }));
+
+    // Act
+    const result = await handleJobEvent(
+      getTestEvent('job-state-change', 'completed'),
+      deps({ owner: 'this-deployment' }),
+    );
+
+    // Assess
+    expect(result.outcome).toBe('not-ours');
+    expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+    expect(pending('other-deployment')?.taskToken).toBe(TOKEN);
+  });
+
+  it('ignores a ticket of the same name that names another job', async () => {
+    // Prepare: the name's ticket belongs to a later job of that name
+    putOwnedJob('completed', {
+      jobArn: 'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/zzzzzzzzzzzz',
+    });
+    putOutput();
+
+    // Act
+    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
+
+    // Assess
+    expect(result.outcome).toBe('not-ours');
+    expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+    expect(pending()?.taskToken).toBe(TOKEN);
+  });
+
+  it('finds the ticket in the job output bucket when no control bucket is configured', async () => {
+    // Prepare
+    putOwnedJob('completed');
+    putOutput();
 
     // Act
     const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
@@ -267,36 +418,42 @@ describe('Handler: job-event (handleJobEvent)', () => {
     });
 
     // Assess
-    expect(result.outcome).toBe('not-ours');
-    expect(fake.bedrockMock).not.toHaveReceivedCommand(GetModelInvocationJobCommand);
-    expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+    expect(result.outcome).toBe('delivered');
+    expect(fake.bedrockMock).toHaveReceivedCommandTimes(GetModelInvocationJobCommand, 1);
+    expect(fake.s3Mock).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: BUCKET,
+      Key: ticketKey(MANAGED_BY_VALUE, JOB_NAME, 'pending'),
+    });
+    expect(delivered()?.outcome).toBe('delivered');
   });
 
-  it('ignores quietly a job managed by another owner', async () => {
-    // Prepare
-    putOwnedJob('completed', ownedJobTags(TOKEN, 'other-deployment'));
+  it('looks only in the configured control buckets', async () => {
+    // Prepare: the ticket is in the output bucket, which is not a control bucket
+    putOwnedJob('completed');
+    putOutput();
 
     // Act
-    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
-      clients: fake.clients,
-      owner: 'this-deployment',
-    });
+    const result = await handleJobEvent(
+      getTestEvent('job-state-change', 'completed'),
+      deps({ controlBuckets: ['another-bucket'] }),
+    );
 
     // Assess
     expect(result.outcome).toBe('not-ours');
     expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
-    expect(fake.bedrockMock).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
   it('ignores an event that does not parse, without calling AWS', async () => {
     // Act
-    const result = await handleJobEvent(getTestEvent('job-state-change', 'not-a-job-event'), {
-      clients: fake.clients,
-    });
+    const result = await handleJobEvent(
+      getTestEvent('job-state-change', 'not-a-job-event'),
+      deps(),
+    );
 
     // Assess
     expect(result.outcome).toBe('ignored');
     expect(fake.bedrockMock).not.toHaveReceivedAnyCommand();
+    expect(fake.s3Mock).not.toHaveReceivedAnyCommand();
   });
 
   it('ignores an event whose batchJobArn is not a job ARN', async () => {
@@ -308,69 +465,100 @@ describe('Handler: job-event (handleJobEvent)', () => {
     event.detail.batchJobArn = 'arn:aws:bedrock:us-east-1:123456789012:custom-model/x';
 
     // Act
-    const result = await handleJobEvent(event, { clients: fake.clients });
+    const result = await handleJobEvent(event, deps());
 
     // Assess
     expect(result).toEqual({ outcome: 'ignored', reason: 'detail.batchJobArn is not a job ARN' });
     expect(fake.bedrockMock).not.toHaveReceivedAnyCommand();
+    expect(fake.s3Mock).not.toHaveReceivedAnyCommand();
   });
 
-  it('ignores a job Bedrock does not know', async () => {
+  it('reports a job Bedrock does not know as not-found, without a callback', async () => {
+    // Prepare: a ticket, but Bedrock has no such job
+    fake.putTicket(BUCKET, makeTicket({ taskToken: TOKEN }));
+
     // Act
-    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
+    const withTicket = await handleJobEvent(getTestEvent('job-state-change', 'completed'), deps());
+    const withoutBuckets = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
       clients: fake.clients,
     });
 
     // Assess
-    expect(result.outcome).toBe('not-found');
+    expect(withTicket.outcome).toBe('not-found');
+    expect(withoutBuckets.outcome).toBe('not-found');
     expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+    expect(pending()?.taskToken).toBe(TOKEN);
   });
 
   it.each([
     new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }),
     new TaskDoesNotExist({ message: 'Task does not exist', $metadata: {} }),
     new InvalidToken({ message: 'Invalid token', $metadata: {} }),
-  ])('treats a dead token (%p) as done and marks the job delivered', async (sfnError) => {
+  ])(
+    'treats a dead token (%p) as done and still moves the ticket to delivered/',
+    async (sfnError) => {
+      // Prepare
+      putOwnedJob('failed');
+      fake.sfnMock.on(SendTaskFailureCommand).rejects(sfnError);
+
+      // Act
+      const result = await handleJobEvent(
+        getTestEvent('job-state-change', 'failed-without-message'),
+        deps(),
+      );
+      const again = await handleJobEvent(
+        getTestEvent('job-state-change', 'failed-without-message'),
+        deps(),
+      );
+
+      // Assess
+      expect(result).toEqual({
+        outcome: 'token-not-waiting',
+        jobArn: JOB_ARN,
+        jobStatus: 'Failed',
+        marked: true,
+      });
+      expect(again.outcome).toBe('already-delivered');
+      expect(fake.sfnMock).toHaveReceivedCommandTimes(SendTaskFailureCommand, 1);
+      expect(pending()).toBeUndefined();
+      expect(delivered()).toMatchObject({ outcome: 'token-not-waiting', jobStatus: 'Failed' });
+    },
+  );
+
+  it('rethrows other Step Functions errors without the token, and gives the claim back', async () => {
     // Prepare
     putOwnedJob('failed');
-    fake.sfnMock.on(SendTaskFailureCommand).rejects(sfnError);
-
-    // Act
-    const result = await handleJobEvent(
-      getTestEvent('job-state-change', 'failed-without-message'),
-      {
-        clients: fake.clients,
-      },
-    );
-    const again = await handleJobEvent(getTestEvent('job-state-change', 'failed-without-message'), {
-      clients: fake.clients,
-    });
-
-    // Assess
-    expect(result.outcome).toBe('token-not-waiting');
-    expect(again.outcome).toBe('already-delivered');
-    expect(fake.sfnMock).toHaveReceivedCommandTimes(SendTaskFailureCommand, 1);
-  });
-
-  it('rethrows other Step Functions errors so the event is retried, and does not mark the job', async () => {
-    // Prepare
-    putOwnedJob('failed');
+    const before = fake.getObject(BUCKET, ticketKey(MANAGED_BY_VALUE, JOB_NAME, 'pending'));
     const sfnError = Object.assign(new Error(`boom for ${TOKEN}`), { name: 'ServiceUnavailable' });
     fake.sfnMock.on(SendTaskFailureCommand).rejects(sfnError);
 
     // Act
-    const promise = handleJobEvent(getTestEvent('job-state-change', 'failed-without-message'), {
-      clients: fake.clients,
-    });
+    const promise = handleJobEvent(
+      getTestEvent('job-state-change', 'failed-without-message'),
+      deps(),
+    );
 
     // Assess
     await expect(promise).rejects.toThrow('boom for [redacted]');
-    expect(fake.tagsOf(JOB_ARN).some((tag) => tag.key === JobTagKey.Delivered)).toBe(false);
+    expect(fake.getObject(BUCKET, ticketKey(MANAGED_BY_VALUE, JOB_NAME, 'pending'))?.body).toBe(
+      before?.body,
+    );
+    expect(delivered()).toBeUndefined();
   });
 
   it('delivers a job of the aws-cn partition, reading its output folder', async () => {
     // Prepare
-    fake.putJob(toJobDescription(getTestEvent('get-job', 'aws-cn-completed')), ownedJobTags(TOKEN));
+    const job = toJobDescription(getTestEvent('get-job', 'aws-cn-completed'));
+    fake.putJob(job);
+    fake.putTicket(
+      'cn-batch-bucket',
+      makeTicket({
+        taskToken: TOKEN,
+        jobArn: CN_JOB_ARN,
+        jobName: 'cn-job-0',
+        executionArn: 'arn:aws-cn:states:cn-north-1:123456789012:execution:Reviews:run-1',
+      }),
+    );
     fake.putObjects('cn-batch-bucket', {
       'results/k3j9x0a1b2c3/records.jsonl.out': '',
       'results/k3j9x0a1b2c3/manifest.json.out': JSON.stringify(
@@ -390,23 +578,82 @@ describe('Handler: job-event (handleJobEvent)', () => {
     expect(output.bucket).toBe('cn-batch-bucket');
     expect(output.keys).toEqual(['results/k3j9x0a1b2c3/records.jsonl.out']);
     expect(BatchJobResultSchema.safeParse(output).success).toBe(true);
+    expect(delivered(MANAGED_BY_VALUE, 'cn-job-0', 'cn-batch-bucket')?.jobArn).toBe(CN_JOB_ARN);
   });
 
-  it('reports a job whose token tags are broken as no-token, without a callback', async () => {
+  it.each([
+    ['is not JSON', (token: string) => `{"taskToken": "${token}", oops`, 'is not JSON'],
+    [
+      'is not a ticket',
+      (token: string) => JSON.stringify({ version: 1, secret: token, owner: MANAGED_BY_VALUE }),
+      'is not a ticket (fields: ',
+    ],
+  ])(
+    'reports a job whose ticket %s as no-token, logging why but never its content',
+    async (_case, body, reason) => {
+      // Prepare
+      fake.putJob(toJobDescription(getTestEvent('get-job', 'completed')));
+      fake.putObject(BUCKET, ticketKey(MANAGED_BY_VALUE, JOB_NAME, 'pending'), body(TOKEN));
+      const logs = captureLogs();
+
+      // Act
+      let result: Awaited<ReturnType<typeof handleJobEvent>>;
+      try {
+        result = await handleJobEvent(
+          getTestEvent('job-state-change', 'completed'),
+          deps({ logger: logs.logger }),
+        );
+      } finally {
+        logs.restore();
+      }
+
+      // Assess
+      expect(result.outcome).toBe('no-token');
+      expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+      const line = logs.records().find((record) => record.level === 'ERROR');
+      expect(line).toMatchObject({
+        message: 'The job ticket is unreadable; its result cannot be delivered',
+        jobArn: JOB_ARN,
+      });
+      expect(String(line?.reason)).toContain(
+        `s3://${BUCKET}/${ticketKey(MANAGED_BY_VALUE, JOB_NAME, 'pending')}`,
+      );
+      expect(String(line?.reason)).toContain(reason);
+      expect(containsSecret(logs.text(), TOKEN)).toBe(false);
+    },
+  );
+
+  it('never logs the token or record contents at any level', async () => {
     // Prepare
-    const tags = ownedJobTags(TOKEN).filter(
-      (tag) => tag.key !== `${JobTagKey.TaskTokenPartPrefix}1`,
-    );
-    putOwnedJob('completed', tags);
+    putOwnedJob('completed');
+    putOutput();
+    const logs = captureLogs();
 
     // Act
-    const result = await handleJobEvent(getTestEvent('job-state-change', 'completed'), {
-      clients: fake.clients,
-    });
+    try {
+      await handleJobEvent(
+        getTestEvent('job-state-change', 'completed'),
+        deps({ logger: logs.logger }),
+      );
+    } finally {
+      logs.restore();
+    }
 
     // Assess
-    expect(result.outcome).toBe('no-token');
-    expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
-    expect(fake.bedrockMock).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 1);
+    expect(logs.records().some((record) => record.message === 'Delivered job result')).toBe(true);
+    expect(containsSecret(logs.text(), TOKEN)).toBe(false);
+    expect(logs.text()).not.toContain('SECRET-RECORD-CONTENT');
+  });
+
+  it('writes nothing to S3 for a job still in flight', async () => {
+    // Prepare
+    putOwnedJob('in-progress');
+
+    // Act
+    const result = await handleJobEvent(getTestEvent('job-state-change', 'in-progress'), deps());
+
+    // Assess
+    expect(result.outcome).toBe('in-flight');
+    expect(fake.s3Mock).not.toHaveReceivedCommand(PutObjectCommand);
   });
 });

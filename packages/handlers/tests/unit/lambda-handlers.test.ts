@@ -1,18 +1,25 @@
+import { CreateModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { BatchErrorName, type CreateJobPayload } from '@bedrock-batch/schema';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  BatchErrorName,
+  type CreateJobPayload,
+  type JobTicket,
+  MANAGED_BY_VALUE,
+} from '@bedrock-batch/schema';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import 'aws-sdk-client-mock-jest';
 import { makeCreateJobHandler } from '../../src/handlers/create-job.js';
 import { handler as jobEventHandler, makeJobEventHandler } from '../../src/handlers/job-event.js';
 import { makeReconcileHandler } from '../../src/handlers/reconcile.js';
+import { after, fixClock, releaseClock } from '../helpers/clock.js';
 import { lambdaContext } from '../helpers/context.js';
 import { getTestEvent, makeTaskToken } from '../helpers/events.js';
 import { createFakeAws, toJobDescription } from '../helpers/fake-bedrock.js';
-import { ownedJobTags } from '../helpers/job-tags.js';
 import { captureLogs, containsSecret } from '../helpers/log-capture.js';
+import { BUCKET, JOB_ARN, JOB_NAME, makeTicket } from '../helpers/tickets.js';
 
 const fake = createFakeAws();
-const JOB_ARN = 'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefghijkl';
+const NOW = new Date('2026-11-25T12:00:00Z');
 let capture: ReturnType<typeof captureLogs> | undefined;
 
 function startCapture(env: Record<string, string> = {}) {
@@ -29,9 +36,14 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
+beforeEach(() => {
+  fixClock(NOW);
+});
+
 afterEach(() => {
   capture?.restore();
   capture = undefined;
+  releaseClock();
   fake.reset();
 });
 
@@ -49,7 +61,10 @@ describe('Handler: create-job', () => {
     const result = await handler(event, lambdaContext);
 
     // Assess
-    expect(result.replayed).toBe(false);
+    expect(result).toEqual({
+      jobArn: expect.stringContaining(':model-invocation-job/'),
+      replayed: false,
+    });
     const created = logs.records().find((record) => record.message === 'Created Bedrock batch job');
     expect(created).toMatchObject({
       jobArn: result.jobArn,
@@ -60,7 +75,7 @@ describe('Handler: create-job', () => {
     expect(containsSecret(logs.text(), event.taskToken)).toBe(false);
   });
 
-  it('uses BEDROCK_BATCH_OWNER as the owner tag', async () => {
+  it('uses BEDROCK_BATCH_OWNER for the owner tag and the ticket folder', async () => {
     // Prepare
     const logs = startCapture();
     const handler = makeCreateJobHandler({
@@ -77,6 +92,9 @@ describe('Handler: create-job', () => {
       key: 'bedrock-batch:managed-by',
       value: 'team-a',
     });
+    const jobName = fake.describeJob(jobArn).jobName ?? '';
+    expect(fake.ticketOf<JobTicket>(BUCKET, 'team-a', jobName)?.jobArn).toBe(jobArn);
+    expect(fake.ticketOf<JobTicket>(BUCKET, MANAGED_BY_VALUE, jobName)).toBeUndefined();
   });
 
   it('throws BedrockBatch.InvalidInput for a bad payload and logs it without the token', async () => {
@@ -95,6 +113,24 @@ describe('Handler: create-job', () => {
     expect(containsSecret(logs.text(), event.taskToken)).toBe(false);
     expect(containsSecret(error.message, event.taskToken)).toBe(false);
   });
+
+  it('throws a ConfigurationError naming a bad environment value, before any AWS call', async () => {
+    // Prepare
+    const logs = startCapture();
+    const handler = makeCreateJobHandler({
+      clients: fake.clients,
+      logger: logs.logger,
+      env: { BEDROCK_BATCH_OWNER: 'team#1' },
+    });
+
+    // Act
+    const error = await rejection(handler(getTestEvent('create-job', 'valid'), lambdaContext));
+
+    // Assess
+    expect(error.name).toBe('BedrockBatch.ConfigurationError');
+    expect(fake.bedrockMock).not.toHaveReceivedCommand(CreateModelInvocationJobCommand);
+    expect(fake.s3Mock).not.toHaveReceivedAnyCommand();
+  });
 });
 
 describe('Handler: job-event', () => {
@@ -102,8 +138,9 @@ describe('Handler: job-event', () => {
     // Prepare
     const logs = startCapture({ POWERTOOLS_LOGGER_LOG_EVENT: 'true' });
     const token = makeTaskToken(2048, 'event');
-    fake.putJob(toJobDescription(getTestEvent('get-job', 'completed')), ownedJobTags(token));
-    fake.putObjects('my-batch-bucket', {
+    fake.putJob(toJobDescription(getTestEvent('get-job', 'completed')));
+    fake.putTicket(BUCKET, makeTicket({ taskToken: token }));
+    fake.putObjects(BUCKET, {
       'output/abcdefghijkl/reviews-1.jsonl.out': JSON.stringify(
         getTestEvent('output-record', 'success'),
       ),
@@ -111,7 +148,11 @@ describe('Handler: job-event', () => {
         getTestEvent('manifest-out', 'complete'),
       ),
     });
-    const handler = makeJobEventHandler({ clients: fake.clients, logger: logs.logger });
+    const handler = makeJobEventHandler({
+      clients: fake.clients,
+      logger: logs.logger,
+      env: { BEDROCK_BATCH_CONTROL_BUCKETS: BUCKET },
+    });
 
     // Act
     const result = await handler(getTestEvent('job-state-change', 'completed'), lambdaContext);
@@ -128,6 +169,26 @@ describe('Handler: job-event', () => {
     });
     expect(containsSecret(logs.text(), token)).toBe(false);
     expect(logs.text()).not.toContain('SECRET-RECORD-CONTENT');
+  });
+
+  it('looks for tickets in BEDROCK_BATCH_CONTROL_BUCKETS only', async () => {
+    // Prepare: the ticket is in the output bucket, the environment names another bucket
+    const logs = startCapture();
+    fake.putJob(toJobDescription(getTestEvent('get-job', 'completed')));
+    fake.putTicket(BUCKET, makeTicket());
+    const handler = makeJobEventHandler({
+      clients: fake.clients,
+      logger: logs.logger,
+      env: { BEDROCK_BATCH_CONTROL_BUCKETS: 'another-bucket' },
+    });
+
+    // Act
+    const result = await handler(getTestEvent('job-state-change', 'completed'), lambdaContext);
+
+    // Assess
+    expect(result.outcome).toBe('not-ours');
+    expect(fake.sfnMock).not.toHaveReceivedAnyCommand();
+    expect(fake.ticketOf<JobTicket>(BUCKET, MANAGED_BY_VALUE, JOB_NAME)).toBeDefined();
   });
 
   it('returns without error for an event that does not parse, logging a warning', async () => {
@@ -160,22 +221,24 @@ describe('Handler: job-event', () => {
 });
 
 describe('Handler: reconcile', () => {
-  it('reads its window and bound from the environment and logs one summary line', async () => {
+  it('reads its owner and control buckets from the environment and logs one summary line', async () => {
     // Prepare
     const logs = startCapture();
     const token = makeTaskToken(2048, 'reconcile');
-    fake.putJob(
-      toJobDescription(getTestEvent('get-job', 'in-progress')),
-      ownedJobTags(token, 'team-b'),
+    fake.putJob(toJobDescription(getTestEvent('get-job', 'in-progress')));
+    fake.putTicket(
+      BUCKET,
+      makeTicket({
+        taskToken: token,
+        owner: 'team-b',
+        createdAt: after(NOW, -3_600_000).toISOString(),
+      }),
     );
+    fake.putTicket(BUCKET, makeTicket({ taskToken: makeTaskToken(900, 'default-owner') }));
     const handler = makeReconcileHandler({
       clients: fake.clients,
       logger: logs.logger,
-      env: {
-        BEDROCK_BATCH_OWNER: 'team-b',
-        RECONCILE_LOOKBACK_HOURS: '24',
-        RECONCILE_MAX_JOBS: '10',
-      },
+      env: { BEDROCK_BATCH_OWNER: 'team-b', BEDROCK_BATCH_CONTROL_BUCKETS: BUCKET },
     });
 
     // Act
@@ -183,18 +246,38 @@ describe('Handler: reconcile', () => {
 
     // Assess
     expect(summary).toEqual({
-      jobsSeen: 1,
-      ours: 1,
+      tickets: 1,
       heartbeats: 1,
       deliveries: 0,
       stops: 0,
       waiting: 0,
+      abandoned: 0,
       errors: 0,
     });
     const lines = logs.records().filter((record) => record.message === 'Reconcile finished');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ summary, lookbackHours: 24, maxJobs: 10 });
+    expect(lines[0]).toMatchObject({ summary });
     expect(containsSecret(logs.text(), token)).toBe(false);
+  });
+
+  it('warns and does nothing without BEDROCK_BATCH_CONTROL_BUCKETS', async () => {
+    // Prepare
+    const logs = startCapture();
+    fake.putTicket(BUCKET, makeTicket());
+    const handler = makeReconcileHandler({ clients: fake.clients, logger: logs.logger, env: {} });
+
+    // Act
+    const summary = await handler({}, lambdaContext);
+
+    // Assess
+    expect(summary.tickets).toBe(0);
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'No control buckets are configured; nothing to reconcile',
+      }),
+    );
+    expect(fake.s3Mock).not.toHaveReceivedAnyCommand();
   });
 
   it('throws a ConfigurationError naming a bad environment value', async () => {
@@ -203,7 +286,7 @@ describe('Handler: reconcile', () => {
     const handler = makeReconcileHandler({
       clients: fake.clients,
       logger: logs.logger,
-      env: { RECONCILE_MAX_JOBS: 'lots' },
+      env: { BEDROCK_BATCH_CONTROL_BUCKETS: 'my-batch-bucket,s3://x' },
     });
 
     // Act
@@ -212,7 +295,13 @@ describe('Handler: reconcile', () => {
     // Assess
     expect(error.name).toBe('BedrockBatch.ConfigurationError');
     expect(error.message).toBe(
-      'RECONCILE_MAX_JOBS: must be a positive whole number (received: "lots")',
+      'BEDROCK_BATCH_CONTROL_BUCKETS: every entry must be an S3 bucket name (received: "s3://x" in "my-batch-bucket,s3://x")',
+    );
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({
+        message: 'Invocation failed',
+        errorName: 'BedrockBatch.ConfigurationError',
+      }),
     );
   });
 });

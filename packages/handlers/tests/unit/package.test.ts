@@ -123,6 +123,81 @@ function writePackageJson(projectDir: string, type: 'commonjs' | 'module'): void
   writeFileSync(join(projectDir, 'package.json'), JSON.stringify({ private: true, type }));
 }
 
+/**
+ * The public names of each entry point. Issue 12 (tickets instead of token tags) removed
+ * `DEFAULT_RECONCILE_LOOKBACK_HOURS`, `DEFAULT_RECONCILE_MAX_JOBS`, `deliveredMarker` and
+ * `isOwnedBy`, and added the ticket functions and `TicketFormatError`.
+ */
+const PUBLIC_NAMES: Record<string, string[]> = {
+  '': [
+    'AccessDeniedError',
+    'BedrockBatchHandlerError',
+    'BedrockValidationError',
+    'ConfigurationError',
+    'EXECUTION_DOES_NOT_EXIST',
+    'InvalidInputError',
+    'QuotaExceededError',
+    'ThrottledError',
+    'TicketFormatError',
+    'claimDelivery',
+    'completeDelivery',
+    'createAwsClients',
+    'createJob',
+    'deliverJob',
+    'deriveClientRequestToken',
+    'describeExecutionState',
+    'executionNameFromArn',
+    'handleJobEvent',
+    'isDeadTaskTokenError',
+    'isLiveExecutionState',
+    'isNotFoundError',
+    'jobOutputFolder',
+    'mapBedrockError',
+    'mergeJobTags',
+    'parseJobArn',
+    'parseS3Uri',
+    'pendingJobNames',
+    'readDeliveredTicket',
+    'readHandlerConfig',
+    'readJobOutput',
+    'readTicket',
+    'reconcile',
+    'redactErrorMessage',
+    'redactSecrets',
+    'removeTicket',
+    'tagValue',
+    'tokenMarker',
+    'writeTicket',
+  ],
+  '/create-job': ['createJob', 'handler', 'makeCreateJobHandler'],
+  '/job-event': ['handleJobEvent', 'handler', 'makeJobEventHandler'],
+  '/reconcile': ['handler', 'makeReconcileHandler', 'reconcile'],
+  '/errors': [
+    'AccessDeniedError',
+    'BedrockBatchHandlerError',
+    'BedrockValidationError',
+    'ConfigurationError',
+    'InvalidInputError',
+    'QuotaExceededError',
+    'ThrottledError',
+    'TicketFormatError',
+  ],
+  '/middleware': ['appendLogKeys', 'logInvocationError', 'stringAt'],
+};
+
+describe('Package: the public names of each entry point', () => {
+  it.each(Object.entries(ENTRY_SOURCES))(
+    '%p exports exactly the documented names',
+    async (subpath, source) => {
+      // Act
+      const names = Object.keys(await import(`../../src/${source}.js`)).sort();
+
+      // Assess
+      expect(names).toEqual(PUBLIC_NAMES[subpath]);
+    },
+  );
+});
+
 describe('Package: the packed tarball', () => {
   let workDir: string;
   let packed: PackedPackage;
