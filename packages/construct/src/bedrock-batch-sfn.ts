@@ -97,7 +97,6 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
 
     this.sharedResources = BedrockBatchSharedResources.of(this);
     this.sharedResources.register({
-      timeoutHours: resolved.timeoutHoursUpperBound,
       reconcileMinutes: resolved.reconcilePeriod.toMinutes(),
       logLevel: resolved.handlerLogLevel,
       bedrockRole: role,

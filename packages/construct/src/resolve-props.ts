@@ -55,8 +55,6 @@ interface ResolvedRetry {
 interface ResolvedProps {
   /** Job timeout in hours (a token when the prop is one). */
   readonly timeoutHours: number;
-  /** The job timeout in hours, or the longest Bedrock allows when it is a token. */
-  readonly timeoutHoursUpperBound: number;
   readonly inputPath: string;
   readonly resultPath: string;
   readonly maxConcurrency: number;
@@ -317,7 +315,6 @@ function resolveProps(props: BedrockBatchSfnProps): ResolvedProps {
     ),
     reconcilePeriod,
     heartbeatTimeout,
-    timeoutHoursUpperBound: boundTimeoutHours,
     taskTimeout: Duration.minutes(
       boundTimeoutHours * 60 + TASK_TIMEOUT_MARGIN.toMinutes() + reconcileMinutes,
     ),

@@ -30,6 +30,9 @@ const RESERVED_TAG_PREFIX = 'bedrock-batch:';
 /** Characters Bedrock allows in tag keys and values. */
 const TAG_CHARACTER_PATTERN = /^[a-zA-Z0-9\s._:/=+@-]*$/;
 
+/** Folder of the job tickets in an output bucket (the schema's `CONTROL_PREFIX`). */
+const CONTROL_PREFIX = 'bedrock-batch-control/';
+
 /** `source` of Bedrock's job state change events. */
 const EVENT_SOURCE = 'aws.bedrock';
 
@@ -48,6 +51,7 @@ const TERMINAL_STATUSES: readonly string[] = Object.freeze([
 export {
   BATCH_ERROR_NAMES,
   BEDROCK_LIMITS,
+  CONTROL_PREFIX,
   EVENT_DETAIL_TYPE,
   EVENT_SOURCE,
   RESERVED_TAG_PREFIX,

@@ -16,19 +16,20 @@ import {
 import { Construct, type IConstruct } from 'constructs';
 import { createJobModelArns, modelInvocationJobsArn, stateMachineExecutionsArn } from './arns.js';
 import { HandlerLogLevel } from './bedrock-batch-sfn-props.js';
-import { BedrockBatchConstructError } from './errors.js';
+import { BedrockBatchConstructError, InvalidPropError } from './errors.js';
 import { BUNDLE_HANDLER, type HandlerBundleName, handlerCode } from './handler-code.js';
 import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TERMINAL_STATUSES } from './service-constants.js';
+import {
+  CONTROL_PREFIX,
+  EVENT_DETAIL_TYPE,
+  EVENT_SOURCE,
+  TERMINAL_STATUSES,
+} from './service-constants.js';
 
 /** Construct id of the shared resources under the stack. */
 const SHARED_RESOURCES_ID = 'BedrockBatchSfnShared';
-/** Jobs one reconcile run looks at, at most. */
-const RECONCILE_MAX_JOBS = 500;
 /** How long a reconcile run may take. */
 const RECONCILE_FUNCTION_TIMEOUT = Duration.minutes(5);
-/** Extra look-back of the reconcile run beyond the longest job timeout. */
-const RECONCILE_LOOKBACK_MARGIN_HOURS = 24;
 /** Retention of the handlers' log groups. */
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Most verbose first. */
@@ -49,6 +50,8 @@ const REASON_TASK_TOKENS =
 const REASON_LIST_JOBS = 'bedrock:ListModelInvocationJobs supports no resource-level permissions.';
 const REASON_EXECUTIONS =
   'Reconcile reads the execution named by a job tag (states:DescribeExecution, read-only) before it stops the job; the fragment cannot know the state machine it runs in, so any execution of this account and Region.';
+const REASON_TICKETS =
+  "Job tickets are named after the job; scoped to this stack's ticket folder of the output bucket.";
 const REASON_OUTPUT =
   'Job output keys contain the job id Bedrock assigns; scoped to the configured output prefix.';
 
@@ -59,8 +62,6 @@ const REASON_OUTPUT =
  * @jsii ignore
  */
 export interface FragmentRegistration {
-  /** Longest job timeout of the fragment, in hours. */
-  readonly timeoutHours: number;
   /** The fragment's reconcile period, in minutes. */
   readonly reconcileMinutes: number;
   /** The log level the fragment asks for, when it asks for one. */
@@ -138,6 +139,7 @@ export class BedrockBatchSharedResources extends Construct {
     const logLevel = Lazy.string({ produce: () => this.effectiveLogLevel() });
     const commonEnvironment = {
       BEDROCK_BATCH_OWNER: this.owner,
+      BEDROCK_BATCH_CONTROL_BUCKETS: Lazy.string({ produce: () => this.controlBuckets() }),
       POWERTOOLS_SERVICE_NAME: 'bedrock-batch',
       POWERTOOLS_LOG_LEVEL: logLevel,
     };
@@ -156,13 +158,7 @@ export class BedrockBatchSharedResources extends Construct {
       description:
         'BedrockBatchSfn: heartbeats running jobs, stops orphaned jobs, delivers lost results.',
       timeout: RECONCILE_FUNCTION_TIMEOUT,
-      environment: {
-        ...commonEnvironment,
-        RECONCILE_LOOKBACK_HOURS: Lazy.string({
-          produce: () => String(this.lookbackHours()),
-        }),
-        RECONCILE_MAX_JOBS: String(RECONCILE_MAX_JOBS),
-      },
+      environment: commonEnvironment,
     });
     this.createJobFunction = this.createJob.fn;
     this.jobEventFunction = this.jobEvent.fn;
@@ -194,15 +190,26 @@ export class BedrockBatchSharedResources extends Construct {
   }
 
   /**
-   * Registers a fragment: its settings join the stack-wide ones (longest timeout, shortest
-   * reconcile period, most verbose log level) and the functions get the grants its jobs need
-   * (pass its Bedrock role, read its output location). TypeScript only (see
+   * Registers a fragment: its settings join the stack-wide ones (shortest reconcile period,
+   * most verbose log level, its output bucket among the control buckets) and the functions get
+   * the grants its jobs need (pass its Bedrock role, read its output location, use its tickets). TypeScript only (see
    * {@link FragmentRegistration}).
    *
    * @param registration - the fragment's settings and resources
    * @jsii ignore
    */
   public register(registration: FragmentRegistration): void {
+    const prefix = registration.outputPrefix;
+    if (
+      !Token.isUnresolved(prefix) &&
+      (CONTROL_PREFIX.startsWith(prefix) || prefix.startsWith(CONTROL_PREFIX))
+    ) {
+      throw new InvalidPropError(
+        'outputPrefix',
+        `must not contain or lie inside "${CONTROL_PREFIX}", where the job tickets (which hold task tokens) are kept out of the Bedrock service role's reach`,
+        prefix,
+      );
+    }
     this.registrations.push(registration);
 
     const passRole = new iam.PolicyStatement({
@@ -228,10 +235,32 @@ export class BedrockBatchSharedResources extends Construct {
             resources: registration.outputKeys.map((key) => key.keyArn),
           })
         : undefined;
+    // The job tickets: create-job writes them, job-event and reconcile read, claim, move and
+    // remove them (conditional writes need s3:PutObject; s3:ListBucket turns a missing ticket
+    // into NoSuchKey instead of AccessDenied).
+    const ticketPrefix = this.ticketPrefix();
+    const listTickets = new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [registration.outputBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${ticketPrefix}*`] } },
+    });
+    const useTickets = new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [registration.outputBucket.arnForObjects(`${ticketPrefix}*`)],
+    });
+    const encryptTickets =
+      registration.outputKeys.length > 0
+        ? new iam.PolicyStatement({
+            actions: ['kms:GenerateDataKey'],
+            resources: registration.outputKeys.map((key) => key.keyArn),
+          })
+        : undefined;
     for (const parts of [this.createJob, this.jobEvent, this.reconcile]) {
-      parts.policy.addStatements(listOutput, readOutput);
+      parts.policy.addStatements(listOutput, readOutput, listTickets, useTickets);
       acknowledgeWildcardResources(resourceOf(parts.policy), readOutput, REASON_OUTPUT);
+      acknowledgeWildcardResources(resourceOf(parts.policy), useTickets, REASON_TICKETS);
       if (decrypt !== undefined) parts.policy.addStatements(decrypt);
+      if (encryptTickets !== undefined) parts.policy.addStatements(encryptTickets);
     }
   }
 
@@ -241,11 +270,17 @@ export class BedrockBatchSharedResources extends Construct {
     return periods.length === 0 ? 5 : Math.min(...periods);
   }
 
-  /** How far back (hours) the reconcile run looks for jobs: longest job timeout + 24 h. */
-  public lookbackHours(): number {
-    const timeouts = this.registrations.map((r) => r.timeoutHours);
-    const longest = timeouts.length === 0 ? 168 : Math.max(...timeouts);
-    return longest + RECONCILE_LOOKBACK_MARGIN_HOURS;
+  /**
+   * The buckets that hold this stack's job tickets (`BEDROCK_BATCH_CONTROL_BUCKETS`): the
+   * output buckets of its fragments, each once, comma-separated.
+   */
+  public controlBuckets(): string {
+    return [...new Set(this.registrations.map((r) => r.outputBucket.bucketName))].join(',');
+  }
+
+  /** The folder of this stack's job tickets in an output bucket, ending with `/`. */
+  public ticketPrefix(): string {
+    return `${CONTROL_PREFIX}${encodeURIComponent(this.owner)}/`;
   }
 
   /** The handlers' log level: the most verbose any fragment asks for, else `INFO`. */
@@ -304,16 +339,12 @@ export class BedrockBatchSharedResources extends Construct {
   private grantStaticPermissions(stack: Stack): void {
     const jobs = modelInvocationJobsArn(stack);
     const readJob = new iam.PolicyStatement({
-      actions: [
-        'bedrock:GetModelInvocationJob',
-        'bedrock:ListTagsForResource',
-        'bedrock:TagResource',
-      ],
+      actions: ['bedrock:GetModelInvocationJob'],
       resources: [jobs],
     });
-    // create-job drops token parts a shorter replacement token does not use.
-    const untagJob = new iam.PolicyStatement({
-      actions: ['bedrock:UntagResource'],
+    // CreateModelInvocationJob with tags also authorizes bedrock:TagResource on the new job.
+    const tagNewJob = new iam.PolicyStatement({
+      actions: ['bedrock:TagResource'],
       resources: [jobs],
     });
     const createJob = new iam.PolicyStatement({
@@ -347,7 +378,7 @@ export class BedrockBatchSharedResources extends Construct {
     };
     add(this.createJob, createJob, `${REASON_JOBS} ${REASON_MODELS}`);
     add(this.createJob, readJob, REASON_JOBS);
-    add(this.createJob, untagJob, REASON_JOBS);
+    add(this.createJob, tagNewJob, REASON_JOBS);
     add(this.createJob, answerTask, REASON_TASK_TOKENS);
     add(this.jobEvent, readJob, REASON_JOBS);
     add(this.jobEvent, answerTask, REASON_TASK_TOKENS);

@@ -149,6 +149,17 @@ const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const JOB = bedrock('model-invocation-job', 'abc123def456');
 const OUTPUT_OBJECT = object(OUTPUT_BUCKET, `${OUTPUT_PREFIX}abc123def456/input.jsonl.out`);
 const BEDROCK = { 'iam:PassedToService': 'bedrock.amazonaws.com' };
+/** The job tickets (task tokens) of this stack, and of another stack sharing the bucket. */
+const TICKET_FOLDER = `bedrock-batch-control/${OWNER}/pending/`;
+const TICKET = object(OUTPUT_BUCKET, `${TICKET_FOLDER}reviews-run-1-0.json`);
+const DELIVERED = object(
+  OUTPUT_BUCKET,
+  `bedrock-batch-control/${OWNER}/delivered/reviews-run-1-0.json`,
+);
+const OTHER_OWNER_TICKET = object(
+  OUTPUT_BUCKET,
+  'bedrock-batch-control/OtherStack/pending/reviews-run-1-0.json',
+);
 
 // biome-ignore format: a table, one call per row
 const CALLS: readonly Call[] = [
@@ -160,9 +171,15 @@ const CALLS: readonly Call[] = [
   { caller: 'createJob', action: 'bedrock:CreateModelInvocationJob', resource: bedrock('model-invocation-job', 'x', OTHER_ACCOUNT), expected: 'Denied' },
   { caller: 'createJob', action: 'bedrock:CreateModelInvocationJob', resource: bedrock('custom-model', 'm/abc', OTHER_ACCOUNT), expected: 'Denied' },
   { caller: 'createJob', action: 'bedrock:GetModelInvocationJob', resource: JOB, expected: 'Allowed' },
-  { caller: 'createJob', action: 'bedrock:ListTagsForResource', resource: JOB, expected: 'Allowed' },
   { caller: 'createJob', action: 'bedrock:TagResource', resource: JOB, expected: 'Allowed' },
-  { caller: 'createJob', action: 'bedrock:UntagResource', resource: JOB, expected: 'Allowed' },
+  { caller: 'createJob', action: 'bedrock:ListTagsForResource', resource: JOB, expected: 'Denied' },
+  { caller: 'createJob', action: 'bedrock:UntagResource', resource: JOB, expected: 'Denied' },
+  { caller: 'createJob', action: 's3:PutObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'createJob', action: 's3:GetObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'createJob', action: 's3:DeleteObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'createJob', action: 's3:PutObject', resource: DELIVERED, expected: 'Allowed' },
+  { caller: 'createJob', action: 's3:PutObject', resource: OTHER_OWNER_TICKET, expected: 'Denied' },
+  { caller: 'createJob', action: 'kms:GenerateDataKey', resource: '{outputKey}', expected: 'Allowed' },
   { caller: 'createJob', action: 'bedrock:TagResource', resource: bedrock('custom-model', 'm/abc'), expected: 'Denied' },
   { caller: 'createJob', action: 'iam:PassRole', resource: '{bedrockRole}', context: BEDROCK, expected: 'Allowed' },
   { caller: 'createJob', action: 'iam:PassRole', resource: '{bedrockRole}', expected: 'Denied' },
@@ -177,8 +194,14 @@ const CALLS: readonly Call[] = [
   { caller: 'createJob', action: 'bedrock:InvokeModel', resource: foundationModel(HAIKU), expected: 'Denied' },
   // job-event
   { caller: 'jobEvent', action: 'bedrock:GetModelInvocationJob', resource: JOB, expected: 'Allowed' },
-  { caller: 'jobEvent', action: 'bedrock:ListTagsForResource', resource: JOB, expected: 'Allowed' },
-  { caller: 'jobEvent', action: 'bedrock:TagResource', resource: JOB, expected: 'Allowed' },
+  { caller: 'jobEvent', action: 'bedrock:ListTagsForResource', resource: JOB, expected: 'Denied' },
+  { caller: 'jobEvent', action: 'bedrock:TagResource', resource: JOB, expected: 'Denied' },
+  { caller: 'jobEvent', action: 's3:GetObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'jobEvent', action: 's3:PutObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'jobEvent', action: 's3:PutObject', resource: DELIVERED, expected: 'Allowed' },
+  { caller: 'jobEvent', action: 's3:DeleteObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'jobEvent', action: 's3:GetObject', resource: OTHER_OWNER_TICKET, expected: 'Denied' },
+  { caller: 'jobEvent', action: 's3:ListBucket', resource: bucket(OUTPUT_BUCKET), context: { 's3:prefix': TICKET_FOLDER }, expected: 'Allowed' },
   { caller: 'jobEvent', action: 'bedrock:GetModelInvocationJob', resource: bedrock('model-invocation-job', 'x', OTHER_ACCOUNT), expected: 'Denied' },
   { caller: 'jobEvent', action: 'bedrock:UntagResource', resource: JOB, expected: 'Denied' },
   { caller: 'jobEvent', action: 'bedrock:StopModelInvocationJob', resource: JOB, expected: 'Denied' },
@@ -198,8 +221,14 @@ const CALLS: readonly Call[] = [
   // reconcile
   { caller: 'reconcile', action: 'bedrock:ListModelInvocationJobs', resource: '*', expected: 'Allowed' },
   { caller: 'reconcile', action: 'bedrock:GetModelInvocationJob', resource: JOB, expected: 'Allowed' },
-  { caller: 'reconcile', action: 'bedrock:ListTagsForResource', resource: JOB, expected: 'Allowed' },
-  { caller: 'reconcile', action: 'bedrock:TagResource', resource: JOB, expected: 'Allowed' },
+  { caller: 'reconcile', action: 'bedrock:ListTagsForResource', resource: JOB, expected: 'Denied' },
+  { caller: 'reconcile', action: 'bedrock:TagResource', resource: JOB, expected: 'Denied' },
+  { caller: 'reconcile', action: 's3:ListBucket', resource: bucket(OUTPUT_BUCKET), context: { 's3:prefix': TICKET_FOLDER }, expected: 'Allowed' },
+  { caller: 'reconcile', action: 's3:ListBucket', resource: bucket(OUTPUT_BUCKET), context: { 's3:prefix': 'bedrock-batch-control/OtherStack/pending/' }, expected: 'Denied' },
+  { caller: 'reconcile', action: 's3:GetObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'reconcile', action: 's3:PutObject', resource: DELIVERED, expected: 'Allowed' },
+  { caller: 'reconcile', action: 's3:DeleteObject', resource: TICKET, expected: 'Allowed' },
+  { caller: 'reconcile', action: 's3:DeleteObject', resource: OTHER_OWNER_TICKET, expected: 'Denied' },
   { caller: 'reconcile', action: 'bedrock:StopModelInvocationJob', resource: JOB, expected: 'Allowed' },
   { caller: 'reconcile', action: 'bedrock:StopModelInvocationJob', resource: bedrock('model-invocation-job', 'x', OTHER_ACCOUNT), expected: 'Denied' },
   { caller: 'reconcile', action: 'states:DescribeExecution', resource: execution(), expected: 'Allowed' },
@@ -228,6 +257,8 @@ const CALLS: readonly Call[] = [
   { caller: 'bedrockRole', action: 's3:PutObject', resource: object(INPUT_BUCKET, 'batches/manifest-0.jsonl'), expected: 'Denied' },
   { caller: 'bedrockRole', action: 's3:DeleteObject', resource: object(INPUT_BUCKET, 'batches/manifest-0.jsonl'), expected: 'Denied' },
   { caller: 'bedrockRole', action: 'kms:GenerateDataKey', resource: '{outputKey}', expected: 'Allowed' },
+  { caller: 'bedrockRole', action: 's3:GetObject', resource: TICKET, expected: 'Denied' },
+  { caller: 'bedrockRole', action: 's3:PutObject', resource: TICKET, expected: 'Denied' },
   { caller: 'bedrockRole', action: 'kms:Decrypt', resource: '{outputKey}', expected: 'Allowed' },
 ];
 

@@ -135,7 +135,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     expect(sids).not.toContain('InvokeModels');
   });
 
-  it('lets create-job create and tag jobs, and pass only the Bedrock role to Bedrock', () => {
+  it('lets create-job create and tag jobs, write their tickets, and pass only the Bedrock role to Bedrock', () => {
     // Prepare
     const stack = newStack();
     addFragment(stack, 'Batch');
@@ -150,14 +150,16 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     expect(actionsOf(statements)).toEqual([
       'bedrock:CreateModelInvocationJob',
       'bedrock:GetModelInvocationJob',
-      'bedrock:ListTagsForResource',
       'bedrock:TagResource',
-      'bedrock:UntagResource',
       'iam:PassRole',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      's3:DeleteObject',
+      's3:GetObject',
       's3:GetObject',
       's3:ListBucket',
+      's3:ListBucket',
+      's3:PutObject',
       'states:SendTaskFailure',
       'states:SendTaskSuccess',
     ]);
@@ -168,11 +170,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
       Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
     });
     expect(statements).toContainEqual({
-      Action: [
-        'bedrock:GetModelInvocationJob',
-        'bedrock:ListTagsForResource',
-        'bedrock:TagResource',
-      ],
+      Action: 'bedrock:GetModelInvocationJob',
       Effect: 'Allow',
       Resource: jobArn,
     });
@@ -183,10 +181,24 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     }
     // CreateModelInvocationJob authorizes no inference profile (Service Authorization Reference).
     expect(createResources).not.toContain('inference-profile/');
+    // Only tag-on-create: the job's tags are never read, nor changed after creation.
     expect(statements).toContainEqual({
-      Action: 'bedrock:UntagResource',
+      Action: 'bedrock:TagResource',
       Effect: 'Allow',
       Resource: jobArn,
+    });
+    expect(statements).toContainEqual({
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            { 'Fn::GetAtt': [expect.stringMatching(/^BatchBucket/), 'Arn'] },
+            '/bedrock-batch-control/TestStack/*',
+          ],
+        ],
+      },
     });
     expect(statements).toContainEqual({
       Action: 's3:ListBucket',
@@ -209,12 +221,14 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     // Assess
     const common = [
       'bedrock:GetModelInvocationJob',
-      'bedrock:ListTagsForResource',
-      'bedrock:TagResource',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      's3:DeleteObject',
+      's3:GetObject',
       's3:GetObject',
       's3:ListBucket',
+      's3:ListBucket',
+      's3:PutObject',
       'states:SendTaskFailure',
       'states:SendTaskSuccess',
     ];

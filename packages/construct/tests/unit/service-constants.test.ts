@@ -4,6 +4,7 @@ import {
   BEDROCK_EVENT_SOURCE,
   JOB_STATE_CHANGE_DETAIL_TYPE,
   RESERVED_TAG_KEY_PREFIX,
+  CONTROL_PREFIX as SCHEMA_CONTROL_PREFIX,
   TAG_CHARACTERS,
   TERMINAL_JOB_STATUSES,
 } from '@bedrock-batch/schema';
@@ -11,6 +12,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   BATCH_ERROR_NAMES,
   BEDROCK_LIMITS,
+  CONTROL_PREFIX,
   EVENT_DETAIL_TYPE,
   EVENT_SOURCE,
   RESERVED_TAG_PREFIX,
@@ -34,6 +36,10 @@ describe('Constants: the construct keeps its copies of the schema package facts 
       maxTagKeyLength: BEDROCK_API_LIMITS.maxTagKeyLength,
       maxTagValueLength: BEDROCK_API_LIMITS.maxTagValueLength,
     });
+  });
+
+  it('keeps the job tickets where the handlers look for them', () => {
+    expect(CONTROL_PREFIX).toBe(SCHEMA_CONTROL_PREFIX);
   });
 
   it('uses the schema tag rules, event names and terminal statuses', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { App, Duration } from 'aws-cdk-lib';
+import { App, Duration, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { BedrockBatchConstructError, HandlerLogLevel } from '../../src/index.js';
+import { BedrockBatchConstructError, HandlerLogLevel, InvalidPropError } from '../../src/index.js';
 import { allStates, aslErrors, definitionOf } from '../helpers/definition.js';
 import { addFragment, machineWith, newStack } from '../helpers/stacks.js';
 
@@ -83,13 +83,56 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
         POWERTOOLS_LOG_LEVEL: 'WARN',
       });
     }
-    expect(environmentOf(template, 'Reconcile')).toMatchObject({
-      RECONCILE_LOOKBACK_HOURS: '96',
-      RECONCILE_MAX_JOBS: '500',
+    for (const name of ['CreateJob', 'JobEvent', 'Reconcile']) {
+      expect(environmentOf(template, name)).toMatchObject({
+        BEDROCK_BATCH_CONTROL_BUCKETS: { Ref: expect.stringMatching(/^BatchBucket/) },
+      });
+      expect(environmentOf(template, name)).not.toHaveProperty('RECONCILE_LOOKBACK_HOURS');
+    }
+  });
+
+  it('lists each output bucket of the stack once as a control bucket', () => {
+    // Prepare
+    const stack = newStack();
+    const other = new s3.Bucket(stack, 'OtherOutput');
+    addFragment(stack, 'First');
+    addFragment(stack, 'Second');
+    addFragment(stack, 'Third', { bedrockBatchOutputBucket: other });
+
+    // Act
+    const environment = environmentOf(Template.fromStack(stack), 'Reconcile');
+
+    // Assess
+    expect(environment.BEDROCK_BATCH_CONTROL_BUCKETS).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          { Ref: expect.stringMatching(/^BatchBucket/) },
+          ',',
+          { Ref: expect.stringMatching(/^OtherOutput/) },
+        ],
+      ],
     });
   });
 
-  it('merges fragment settings: longest timeout, shortest period, most verbose log level', () => {
+  it.each(['bedrock-batch-control/', 'bedrock-batch-control/mine/'])(
+    'rejects an output prefix %j that would let the Bedrock role reach the job tickets',
+    (outputPrefix) => {
+      // Act
+      let thrown: unknown;
+      try {
+        addFragment(newStack(), 'Batch', { outputPrefix });
+      } catch (error) {
+        thrown = error;
+      }
+
+      // Assess
+      expect(thrown).toBeInstanceOf(InvalidPropError);
+      expect((thrown as Error).message).toMatch(/outputPrefix.*bedrock-batch-control/);
+    },
+  );
+
+  it('merges fragment settings: shortest period, most verbose log level', () => {
     // Prepare
     const stack = newStack();
     addFragment(stack, 'Slow', {
@@ -107,10 +150,7 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     const template = Template.fromStack(stack);
 
     // Assess
-    expect(environmentOf(template, 'Reconcile')).toMatchObject({
-      RECONCILE_LOOKBACK_HOURS: '144',
-      POWERTOOLS_LOG_LEVEL: 'DEBUG',
-    });
+    expect(environmentOf(template, 'Reconcile')).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
   });
 
