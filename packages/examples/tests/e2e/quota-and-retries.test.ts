@@ -34,10 +34,10 @@ describe('E2E: quotas, throttling and retried tasks', () => {
   });
 
   it('creates exactly one job when the create-job task fails after Bedrock accepted the job, and is retried', async () => {
-    // Prepare: create-job reads the new job's tags right after creating it; throttle that read
-    // past the SDK's own retries, so the task attempt fails with the job already created.
+    // Prepare: create-job reads the new job right after creating it; throttle that read past
+    // the SDK's own retries, so the task attempt fails with the job already created.
     e2e = await startE2e({
-      bedrock: { faults: { throttle: { nextCalls: 3, operations: ['ListTagsForResource'] } } },
+      bedrock: { faults: { throttle: { nextCalls: 3, operations: ['GetModelInvocationJob'] } } },
     });
     const keys = [await e2e.manifest(1)];
     // Act
