@@ -23,7 +23,8 @@ const CREATE_GRACE_MS = 15 * 60_000;
 /** Options of {@link reconcile}. */
 interface ReconcileOptions extends HandlerDeps {
   /**
-   * The current time.
+   * The current time, against which a ticket without a job is judged (15 minutes of grace).
+   * Delivery claims use the function's own clock.
    * @default new Date()
    */
   readonly now?: Date;
