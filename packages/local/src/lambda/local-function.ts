@@ -43,11 +43,15 @@ interface LocalFunctionOptions {
 }
 
 const MAX_LOG_LINES = 5000;
+/** Lambda's limit on the init phase (loading the function's module), in real milliseconds. */
+const INIT_TIMEOUT_MS = 10_000;
 const HANDLER_EXTENSIONS = ['.mjs', '.js', '.cjs'];
 
 interface InvokeReply {
   readonly id: string;
-  readonly ok: boolean;
+  /** Sent when the handler starts (the module is loaded): the function's timeout starts. */
+  readonly started?: boolean;
+  readonly ok?: boolean;
   readonly result?: string | null;
   readonly errorType?: string;
   readonly errorMessage?: string;
@@ -59,7 +63,9 @@ interface Environment {
   /** The invocation in flight, if any. */
   current?: {
     readonly id: string;
-    readonly timer: NodeJS.Timeout;
+    /** The init-phase timer, then the function's timeout once the handler started. */
+    timer: NodeJS.Timeout;
+    readonly timeoutMs: number;
     readonly resolve: (value: unknown) => void;
     readonly reject: (error: Error) => void;
   };
@@ -71,8 +77,9 @@ interface Environment {
  * and its own `process.env` (so functions of different stacks never share environment
  * variables). An idle environment is reused (a warm start); when every environment is busy, a new
  * one starts (a cold start), so concurrent invocations run side by side. An invocation that runs
- * past the function's timeout (real time) fails with `Sandbox.Timedout` and its environment is
- * ended, as Lambda ends it; the next invocation starts a fresh one.
+ * past the function's timeout (real time, counted from when the handler starts: loading the module
+ * is the init phase, under Lambda's own 10-second limit) fails with `Sandbox.Timedout` and its
+ * environment is ended, as Lambda ends it; the next invocation starts a fresh one.
  *
  * With a `clock`, each invocation is tracked work on it, and code in the function reads the
  * clock's virtual time through `Date`.
@@ -160,16 +167,18 @@ class LocalFunction {
     this.invocations += 1;
     const timeoutMs = this.options.timeoutMs ?? 3000;
     return new Promise((resolve, reject) => {
+      // Until the handler starts, the init phase runs under Lambda's own 10-second limit; the
+      // function's timeout starts when the worker says the handler started.
       const timer = setTimeout(() => {
         void this.end(
           environment,
           new LambdaInvocationError(
             'Sandbox.Timedout',
-            `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+            `The init phase did not end within ${INIT_TIMEOUT_MS / 1000} seconds`,
           ),
         );
-      }, timeoutMs);
-      environment.current = { id, timer, resolve, reject };
+      }, INIT_TIMEOUT_MS);
+      environment.current = { id, timer, resolve, reject, timeoutMs };
       environment.worker.postMessage({
         id,
         event,
@@ -217,6 +226,19 @@ class LocalFunction {
     worker.on('message', (reply: InvokeReply) => {
       const current = environment.current;
       if (current === undefined || current.id !== reply.id) return;
+      if (reply.started === true) {
+        clearTimeout(current.timer);
+        current.timer = setTimeout(() => {
+          void this.end(
+            environment,
+            new LambdaInvocationError(
+              'Sandbox.Timedout',
+              `Task timed out after ${(current.timeoutMs / 1000).toFixed(2)} seconds`,
+            ),
+          );
+        }, current.timeoutMs);
+        return;
+      }
       environment.current = undefined;
       clearTimeout(current.timer);
       if (this.environments.has(environment)) this.idle.push(environment);

@@ -50,6 +50,8 @@ parentPort.on('message', async (message) => {
   virtualNow = now;
   try {
     const handler = await load();
+    // The init phase (module load) is over: the function's timeout starts now, as in Lambda.
+    parentPort.postMessage({ id, started: true });
     const deadline = performance.now() + context.timeoutMs;
     const lambdaContext = {
       ...context,

@@ -43,7 +43,15 @@ interface Context {
   readonly nextToken: string;
 }
 
-type Value = unknown | ((ctx: Context) => unknown);
+type Value =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | readonly unknown[]
+  | Record<string, unknown>
+  | ((ctx: Context) => unknown);
 
 interface Row {
   /** Shape name in the service model, and the constraint tested. */

@@ -104,6 +104,18 @@ describe('Class: LocalFunction', () => {
     expect(fn.invocations).toBe(4);
   });
 
+  it('does not count the init phase (loading the module) against the function timeout', async () => {
+    // Prepare: the module takes twice the function's timeout to load
+    const fn = probe({ timeoutMs: 300, environment: { INIT_WAIT_MS: '600' } });
+
+    // Act
+    const result = fn.invoke({});
+
+    // Assess
+    await expect(result).resolves.toMatchObject({ isDate: true });
+    expect(fn.coldStarts).toBe(1);
+  });
+
   it('ends an environment that runs past its timeout, as Lambda does; the next invocation starts a fresh one', async () => {
     // Prepare
     const clock = new ManualClock();
