@@ -66,22 +66,12 @@ function tokenMarker(taskToken: string): string {
   return createHash('sha256').update(taskToken).digest('hex');
 }
 
-/**
- * Writes a pending ticket (create-job, before it creates the job). With `ifMatch`, the write
- * only happens when the stored ticket still has that ETag.
- *
- * @returns the new ETag, or `undefined` when `ifMatch` no longer matched
- *
- * @example
- * ```ts
- * const etag = await writeTicket(s3, bucket, ticket);
- * ```
- */
-async function writeTicket(
+/** Puts a pending ticket, under an S3 write condition when one is given. */
+async function putTicket(
   s3: S3Client,
   bucket: string,
   ticket: JobTicket,
-  ifMatch?: string,
+  condition: { IfMatch: string } | { IfNoneMatch: '*' } | undefined,
 ): Promise<string | undefined> {
   try {
     const response = await s3.send(
@@ -90,14 +80,34 @@ async function writeTicket(
         Key: ticketKey(ticket.owner, ticket.jobName, 'pending'),
         Body: JSON.stringify(ticket),
         ContentType: 'application/json',
-        ...(ifMatch === undefined ? {} : { IfMatch: ifMatch }),
+        ...condition,
       }),
     );
     return response.ETag ?? '';
   } catch (error) {
-    if (ifMatch !== undefined && CONFLICT.has(errorName(error) ?? '')) return undefined;
+    if (condition !== undefined && CONFLICT.has(errorName(error) ?? '')) return undefined;
     throw error;
   }
+}
+
+/**
+ * Writes a pending ticket. With `ifMatch`, the write only happens when the stored ticket still
+ * has that ETag.
+ *
+ * @returns the new ETag, or `undefined` when `ifMatch` no longer matched
+ *
+ * @example
+ * ```ts
+ * const etag = await writeTicket(s3, bucket, { ...stored.ticket, jobArn }, stored.etag);
+ * ```
+ */
+async function writeTicket(
+  s3: S3Client,
+  bucket: string,
+  ticket: JobTicket,
+  ifMatch?: string,
+): Promise<string | undefined> {
+  return putTicket(s3, bucket, ticket, ifMatch === undefined ? undefined : { IfMatch: ifMatch });
 }
 
 /**
@@ -115,21 +125,7 @@ async function createTicket(
   bucket: string,
   ticket: JobTicket,
 ): Promise<string | undefined> {
-  try {
-    const response = await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: ticketKey(ticket.owner, ticket.jobName, 'pending'),
-        Body: JSON.stringify(ticket),
-        ContentType: 'application/json',
-        IfNoneMatch: '*',
-      }),
-    );
-    return response.ETag ?? '';
-  } catch (error) {
-    if (CONFLICT.has(errorName(error) ?? '')) return undefined;
-    throw error;
-  }
+  return putTicket(s3, bucket, ticket, { IfNoneMatch: '*' });
 }
 
 /**

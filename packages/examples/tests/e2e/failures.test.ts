@@ -6,6 +6,7 @@ import {
   RECONCILE_PERIOD_MS,
   STEP_MS,
   startE2e,
+  startRunningJobs,
 } from '../helpers/e2e-harness.js';
 
 describe('E2E: jobs that fail, partly fail, or are abandoned', () => {
@@ -60,13 +61,7 @@ describe('E2E: jobs that fail, partly fail, or are abandoned', () => {
   it('stops the jobs of an aborted execution within one reconcile period', async () => {
     // Prepare
     e2e = await startE2e();
-    const keys = [await e2e.manifest(1), await e2e.manifest(2)];
-    const execution = e2e.start(batchInput(keys));
-    await e2e.driveUntil(
-      () =>
-        e2e?.local.bedrock.jobs.list().filter((job) => job.status === 'InProgress').length === 2,
-      'both jobs in progress',
-    );
+    const execution = await startRunningJobs(e2e, [await e2e.manifest(1), await e2e.manifest(2)]);
     // Act
     execution.abort();
     const abortedAt = e2e.clock.now();

@@ -8,6 +8,7 @@ import {
   RECONCILE_PERIOD_MS,
   STEP_MS,
   startE2e,
+  startRunningJobs,
 } from '../helpers/e2e-harness.js';
 
 /**
@@ -88,12 +89,7 @@ describe('E2E: results reach the waiting task although no job tag can be read', 
     async (events) => {
       // Prepare
       e2e = await startE2e(options({ events: { dropRate: events === 'lost' ? 1 : 0 } }));
-      const keys = [await e2e.manifest(1)];
-      const execution = e2e.start(batchInput(keys));
-      await e2e.driveUntil(
-        () => e2e?.local.bedrock.jobs.list().some((job) => job.status === 'InProgress') === true,
-        'the job to run',
-      );
+      const execution = await startRunningJobs(e2e, [await e2e.manifest(1)]);
       const [job] = e2e.local.bedrock.jobs.list();
       // Act
       const bedrock = e2e.local.bedrock.createClient();
@@ -113,13 +109,7 @@ describe('E2E: results reach the waiting task although no job tag can be read', 
   it('stops the jobs of an aborted execution within one reconcile period', async () => {
     // Prepare
     e2e = await startE2e(options());
-    const keys = [await e2e.manifest(1), await e2e.manifest(2)];
-    const execution = e2e.start(batchInput(keys));
-    await e2e.driveUntil(
-      () =>
-        e2e?.local.bedrock.jobs.list().filter((job) => job.status === 'InProgress').length === 2,
-      'both jobs in progress',
-    );
+    const execution = await startRunningJobs(e2e, [await e2e.manifest(1), await e2e.manifest(2)]);
     // Act
     execution.abort();
     const abortedAt = e2e.clock.now();

@@ -131,10 +131,34 @@ async function startE2e(
   return e2e;
 }
 
+/**
+ * Starts an execution with one manifest per key and moves time on until all of its jobs are
+ * `InProgress`; returns the running execution.
+ */
+async function startRunningJobs(e2e: E2e, keys: readonly string[]): Promise<LocalExecution> {
+  const execution = e2e.start(batchInput(keys));
+  await e2e.driveUntil(
+    () =>
+      e2e.local.bedrock.jobs.list().filter((job) => job.status === 'InProgress').length ===
+      keys.length,
+    `${keys.length} jobs in progress`,
+  );
+  return execution;
+}
+
 /** The fragment input the tests send. */
 function batchInput(manifestKeys: readonly string[], jobName = 'reviews'): Record<string, unknown> {
   return { job_name: jobName, manifest_keys: manifestKeys, model_id: MODEL_ID };
 }
 
 export type { E2e };
-export { batchInput, E2E_START, MODEL_ID, RECONCILE_PERIOD_MS, STEP_MS, startE2e, synthE2eApp };
+export {
+  batchInput,
+  E2E_START,
+  MODEL_ID,
+  RECONCILE_PERIOD_MS,
+  STEP_MS,
+  startE2e,
+  startRunningJobs,
+  synthE2eApp,
+};

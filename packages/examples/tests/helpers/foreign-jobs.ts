@@ -3,7 +3,7 @@ import {
   StopModelInvocationJobCommand,
 } from '@aws-sdk/client-bedrock';
 import type { LocalExecution } from '@bedrock-batch/local';
-import { batchInput, type E2e, RECONCILE_PERIOD_MS, startE2e } from './e2e-harness.js';
+import { type E2e, RECONCILE_PERIOD_MS, startE2e, startRunningJobs } from './e2e-harness.js';
 
 /** The model of the other teams' jobs: its own quotas, so ours are not held back by them. */
 const FOREIGN_MODEL_ID = 'amazon.nova-micro-v1:0';
@@ -93,13 +93,7 @@ async function reconcileNextToForeignJobs(options: {
   try {
     const keys: string[] = [];
     for (let n = 1; n <= options.ourJobs; n += 1) keys.push(await e2e.manifest(n));
-    const execution = e2e.start(batchInput(keys));
-    await e2e.driveUntil(
-      () =>
-        e2e.local.bedrock.jobs.list().filter((job) => job.status === 'InProgress').length ===
-        options.ourJobs,
-      'our jobs in progress',
-    );
+    const execution = await startRunningJobs(e2e, keys);
     await seedForeignJobs(e2e, options.foreignJobs);
     const { bedrock, stepFunctions } = e2e.local;
     const callsBefore = bedrock.calls.length;
