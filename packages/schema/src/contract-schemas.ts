@@ -1,10 +1,14 @@
 import { CreateJobPayloadSchema } from './create-job-payload.js';
+import { DatasetPlanSchema } from './dataset-plan.js';
+import { DatasetRecordSchema } from './dataset-record.js';
+import { DatasetResultSchema } from './dataset-result.js';
 import { BatchFragmentInputSchema } from './fragment-input.js';
 import { BatchJobFailureSchema } from './job-failure.js';
 import { BatchJobResultSchema } from './job-result.js';
 import { JobStateChangeEventSchema } from './job-state-change-event.js';
 import { DeliveredTicketSchema, JobTicketSchema } from './job-ticket.js';
 import { BatchInputRecordSchema, BatchOutputRecordSchema, ManifestOutSchema } from './records.js';
+import { ResultLineSchema } from './result-line.js';
 
 /**
  * The public contracts by name. The build writes `dist/json-schema/<name>.json` for each, so
@@ -27,6 +31,10 @@ const CONTRACT_SCHEMAS = {
   ManifestOut: ManifestOutSchema,
   JobTicket: JobTicketSchema,
   DeliveredTicket: DeliveredTicketSchema,
+  DatasetRecord: DatasetRecordSchema,
+  ResultLine: ResultLineSchema,
+  DatasetResult: DatasetResultSchema,
+  DatasetPlan: DatasetPlanSchema,
 } as const;
 
 /** Name of a public contract, see {@link CONTRACT_SCHEMAS}. */

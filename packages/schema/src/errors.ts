@@ -77,5 +77,27 @@ class ContractValidationError extends BedrockBatchSchemaError {
   }
 }
 
+/**
+ * A dataset cannot be split into jobs as asked: fewer records than a job's minimum, a
+ * `records_per_job` outside the minimum and maximum, or no number of jobs whose sizes all fall
+ * within them. The message names the values received and the bounds.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   planJobs(40, { minRecordsPerJob: 100, maxRecordsPerJob: 50_000 });
+ * } catch (error) {
+ *   // "The dataset has 40 records; a batch job needs at least 100 (minRecordsPerJob)"
+ *   if (error instanceof DatasetPlanError) console.error(error.message);
+ * }
+ * ```
+ */
+class DatasetPlanError extends BedrockBatchSchemaError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DatasetPlanError';
+  }
+}
+
 export type { ValidationIssue };
-export { BedrockBatchSchemaError, ContractValidationError };
+export { BedrockBatchSchemaError, ContractValidationError, DatasetPlanError };

@@ -1,8 +1,13 @@
 import * as z from 'zod';
 import { ManifestKeySchema, ModelIdSchema, ModelInvocationTypeSchema } from './primitives.js';
 
+const BOTH = 'give either manifest_keys or dataset_keys, not both';
+const NEITHER = 'give manifest_keys or dataset_keys (exactly one of the two)';
+const RECORDS_PER_JOB_ALONE = 'applies only with dataset_keys';
+
 /**
- * The input of the `BedrockBatchSfn` fragment: one Bedrock batch job per manifest key.
+ * The input of the `BedrockBatchSfn` fragment: either one Bedrock batch job per manifest key
+ * (`manifest_keys`), or a dataset the fragment splits into jobs itself (`dataset_keys`).
  * Field names are snake_case, as in `@cdklabs/generative-ai-cdk-constructs`, so existing state
  * machines pass the same object. Unknown fields are rejected.
  *
@@ -10,6 +15,12 @@ import { ManifestKeySchema, ModelIdSchema, ModelInvocationTypeSchema } from './p
  * - `manifest_keys`: JSONL input objects (or prefixes ending in `/`) in the input bucket; at least
  *   one. Each must form an S3 URI Bedrock accepts (`ManifestKeySchema`): letters, digits and
  *   `-!_*'().` between single slashes; no space, `=`, `+`, `~` or non-ASCII character.
+ * - `dataset_keys`: the alternative to `manifest_keys` (exactly one of the two is given): JSONL
+ *   objects (or prefixes ending in `/`: every `.jsonl` under it, in key order) of a dataset; each
+ *   line `{ modelInput, recordId? }` (`DatasetRecordSchema`). At least one; the same key rules as
+ *   `manifest_keys`. The fragment writes balanced manifests and returns one `DatasetResult`.
+ * - `records_per_job`: only with `dataset_keys`; a positive integer. Whether it lies within the
+ *   model's minimum and maximum records per job is checked when the dataset is prepared.
  * - `model_id`: model id, inference profile id, or their ARN (Bedrock's `ModelId` pattern).
  * - `model_invocation_type`: `InvokeModel` (default) or `Converse`.
  *
@@ -24,20 +35,57 @@ import { ManifestKeySchema, ModelIdSchema, ModelInvocationTypeSchema } from './p
  *   "model_invocation_type": "InvokeModel"
  * }
  * ```
+ *
+ * @example
+ * ```json
+ * {
+ *   "job_name": "reviews",
+ *   "dataset_keys": ["datasets/reviews/"],
+ *   "records_per_job": 1000,
+ *   "model_id": "anthropic.claude-3-haiku-20240307-v1:0"
+ * }
+ * ```
  */
 const BatchFragmentInputSchema = z
   .strictObject({
     job_name: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
-    manifest_keys: z.array(ManifestKeySchema).min(1, 'must list at least one manifest'),
+    manifest_keys: z.array(ManifestKeySchema).min(1, 'must list at least one manifest').optional(),
+    dataset_keys: z
+      .array(ManifestKeySchema)
+      .min(1, 'must list at least one dataset object or prefix')
+      .optional(),
+    records_per_job: z.number().int().positive().optional(),
     model_id: ModelIdSchema,
     model_invocation_type: ModelInvocationTypeSchema.optional(),
   })
+  .superRefine((input, ctx) => {
+    const manifests = input.manifest_keys !== undefined;
+    const dataset = input.dataset_keys !== undefined;
+    if (manifests && dataset)
+      ctx.addIssue({ code: 'custom', message: BOTH, path: ['dataset_keys'] });
+    if (!manifests && !dataset) {
+      ctx.addIssue({ code: 'custom', message: NEITHER, path: ['manifest_keys'] });
+    }
+    if (input.records_per_job !== undefined && !dataset) {
+      ctx.addIssue({ code: 'custom', message: RECORDS_PER_JOB_ALONE, path: ['records_per_job'] });
+    }
+  })
   .meta({
     title: 'BatchFragmentInput',
-    description: 'Input of the BedrockBatchSfn Step Functions fragment.',
+    description:
+      'Input of the BedrockBatchSfn Step Functions fragment: manifest_keys or dataset_keys, exactly one.',
+    // What the refinement above checks, for the JSON Schema (zod cannot derive it).
+    oneOf: [
+      { properties: { manifest_keys: true }, required: ['manifest_keys'] },
+      { properties: { dataset_keys: true }, required: ['dataset_keys'] },
+    ],
+    dependentRequired: { records_per_job: ['dataset_keys'] },
   });
 
-/** The input of the `BedrockBatchSfn` fragment, see {@link BatchFragmentInputSchema}. */
+/**
+ * The input of the `BedrockBatchSfn` fragment, see {@link BatchFragmentInputSchema}. Both
+ * `manifest_keys` and `dataset_keys` are optional in the type; the schema requires exactly one.
+ */
 type BatchFragmentInput = z.infer<typeof BatchFragmentInputSchema>;
 
 export type { BatchFragmentInput };

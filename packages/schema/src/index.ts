@@ -10,8 +10,14 @@ export type { ContractName } from './contract-schemas.js';
 export { CONTRACT_SCHEMAS } from './contract-schemas.js';
 export type { CreateJobPayload } from './create-job-payload.js';
 export { CreateJobPayloadSchema, createJobPayloadFieldName } from './create-job-payload.js';
+export type { DatasetPlan, PlannedManifest } from './dataset-plan.js';
+export { DatasetPlanSchema } from './dataset-plan.js';
+export type { DatasetRecord } from './dataset-record.js';
+export { DatasetRecordSchema, generatedRecordId } from './dataset-record.js';
+export type { DatasetResult } from './dataset-result.js';
+export { DatasetResultSchema } from './dataset-result.js';
 export type { ValidationIssue } from './errors.js';
-export { BedrockBatchSchemaError, ContractValidationError } from './errors.js';
+export { BedrockBatchSchemaError, ContractValidationError, DatasetPlanError } from './errors.js';
 export type { BatchFragmentInput } from './fragment-input.js';
 export { BatchFragmentInputSchema } from './fragment-input.js';
 export type { BatchErrorNameValue, BatchJobFailure } from './job-failure.js';
@@ -47,6 +53,8 @@ export {
 } from './job-ticket.js';
 export type { BatchQuotas } from './limits.js';
 export { BEDROCK_API_LIMITS, DEFAULT_BATCH_QUOTAS, resolveBatchQuotas } from './limits.js';
+export type { JobRecordBounds } from './plan-jobs.js';
+export { planJobs } from './plan-jobs.js';
 export {
   CountSchema,
   ExecutionArnSchema,
@@ -82,5 +90,7 @@ export {
   BatchOutputSuccessRecordSchema,
   ManifestOutSchema,
 } from './records.js';
+export type { ResultLine } from './result-line.js';
+export { RECORD_NOT_RETURNED, ResultLineSchema } from './result-line.js';
 export type { ValidateOptions } from './validate.js';
 export { toValidationIssues, validate } from './validate.js';

@@ -12,6 +12,10 @@ const FIXTURE_KIND: Record<ContractName, string> = {
   ManifestOut: 'manifest-out',
   JobTicket: 'job-ticket',
   DeliveredTicket: 'delivered-ticket',
+  DatasetRecord: 'dataset-record',
+  ResultLine: 'result-line',
+  DatasetResult: 'dataset-result',
+  DatasetPlan: 'dataset-plan',
 };
 
 export { FIXTURE_KIND };

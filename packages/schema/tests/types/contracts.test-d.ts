@@ -20,7 +20,9 @@ import {
 
 expectTypeOf<BatchFragmentInput>().toEqualTypeOf<{
   job_name: string;
-  manifest_keys: string[];
+  manifest_keys?: string[] | undefined;
+  dataset_keys?: string[] | undefined;
+  records_per_job?: number | undefined;
   model_id: string;
   model_invocation_type?: 'InvokeModel' | 'Converse' | undefined;
 }>();

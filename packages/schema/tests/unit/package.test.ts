@@ -213,7 +213,14 @@ describe('Package: the packed tarball', () => {
           zodError: true,
           composed: true,
           composedRejects: true,
-          jsonSchema: ['job_name', 'manifest_keys', 'model_id', 'model_invocation_type'],
+          jsonSchema: [
+            'job_name',
+            'manifest_keys',
+            'dataset_keys',
+            'records_per_job',
+            'model_id',
+            'model_invocation_type',
+          ],
         },
       });
       expect(report.jsonSchemas).toEqual(Array(Object.keys(CONTRACT_SCHEMAS).length).fill(true));

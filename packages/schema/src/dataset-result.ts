@@ -1,0 +1,50 @@
+import * as z from 'zod';
+import { BatchJobResultSchema, TokenCountsSchema } from './job-result.js';
+import { CountSchema, S3BucketNameSchema, S3KeySchema } from './primitives.js';
+
+/** Record counters of a whole dataset: every record is either a success or an error. */
+const DatasetRecordCountsSchema = z
+  .strictObject({ total: CountSchema, success: CountSchema, error: CountSchema })
+  .meta({ title: 'DatasetRecordCounts' });
+
+/**
+ * The fragment's output for a `dataset_keys` input: one object for the whole dataset.
+ *
+ * - `status`: `Completed` when every record has a `modelOutput`, else `PartiallyCompleted`.
+ * - `bucket`, `results_key`: where `results.jsonl` is (one {@link ResultLineSchema} line per
+ *   record, in dataset order).
+ * - `record_counts`: `total` records, `success` (with `modelOutput`) and `error`.
+ * - `token_counts`: summed over the jobs.
+ * - `jobs`: each job's result, as the fragment returns them for `manifest_keys`.
+ *
+ * @example
+ * ```json
+ * {
+ *   "status": "PartiallyCompleted",
+ *   "bucket": "my-batch-bucket",
+ *   "results_key": "work/exec-1/results.jsonl",
+ *   "record_counts": { "total": 3250, "success": 3249, "error": 1 },
+ *   "token_counts": { "input": 490000, "output": 78000 },
+ *   "jobs": []
+ * }
+ * ```
+ */
+const DatasetResultSchema = z
+  .strictObject({
+    status: z.enum(['Completed', 'PartiallyCompleted']),
+    bucket: S3BucketNameSchema,
+    results_key: S3KeySchema,
+    record_counts: DatasetRecordCountsSchema,
+    token_counts: TokenCountsSchema,
+    jobs: z.array(BatchJobResultSchema),
+  })
+  .meta({
+    title: 'DatasetResult',
+    description: 'Output of the BedrockBatchSfn fragment for a dataset_keys input.',
+  });
+
+/** The fragment's output for a dataset, see {@link DatasetResultSchema}. */
+type DatasetResult = z.infer<typeof DatasetResultSchema>;
+
+export type { DatasetResult };
+export { DatasetResultSchema };

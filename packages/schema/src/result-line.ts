@@ -1,0 +1,53 @@
+import * as z from 'zod';
+
+/**
+ * The `errorCode` of a results line for a record that no job returned: its job was stopped,
+ * expired or completed partially without writing it. It is this product's code (a string), not
+ * Bedrock's (Bedrock writes numeric codes such as `400`).
+ *
+ * @example
+ * ```ts
+ * if (line.error?.errorCode === RECORD_NOT_RETURNED) retry.push(line.recordId);
+ * ```
+ */
+const RECORD_NOT_RETURNED = 'BedrockBatch.RecordNotReturned';
+
+const RecordIdSchema = z.string().min(1, 'must not be empty').max(256);
+
+const ResultSuccessLineSchema = z
+  .strictObject({ recordId: RecordIdSchema, modelOutput: z.record(z.string(), z.unknown()) })
+  .meta({ title: 'ResultSuccessLine' });
+
+const ResultErrorLineSchema = z
+  .strictObject({
+    recordId: RecordIdSchema,
+    error: z.strictObject({
+      errorCode: z.union([z.number().int(), z.string().min(1)]),
+      errorMessage: z.string(),
+    }),
+  })
+  .meta({ title: 'ResultErrorLine' });
+
+/**
+ * One line of the `results.jsonl` the fragment writes for a dataset: one per dataset record, in
+ * dataset order, with the record's `recordId` and either `modelOutput` (the model's answer) or
+ * `error`. `error.errorCode` and `error.errorMessage` are Bedrock's (a number, as in the job's
+ * `.jsonl.out`) or, for a record no job returned, {@link RECORD_NOT_RETURNED}. `modelInput` is
+ * not repeated: the dataset holds it, at the same position.
+ *
+ * @example
+ * ```json
+ * {"recordId": "R00000000000", "modelOutput": {"stopReason": "end_turn", "output": {"message": {"role": "assistant", "content": [{"text": "positive"}]}}}}
+ * {"recordId": "R00000000001", "error": {"errorCode": 400, "errorMessage": "Malformed input request"}}
+ * {"recordId": "R00000000002", "error": {"errorCode": "BedrockBatch.RecordNotReturned", "errorMessage": "job reviews-0 ended Stopped without this record"}}
+ * ```
+ */
+const ResultLineSchema = z
+  .union([ResultSuccessLineSchema, ResultErrorLineSchema])
+  .meta({ title: 'ResultLine', description: 'One line of results.jsonl, in dataset order.' });
+
+/** One line of `results.jsonl`, see {@link ResultLineSchema}. */
+type ResultLine = z.infer<typeof ResultLineSchema>;
+
+export type { ResultLine };
+export { RECORD_NOT_RETURNED, ResultLineSchema };
