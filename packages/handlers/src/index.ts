@@ -47,6 +47,8 @@ export {
   tokenMarker,
   writeTicket,
 } from './job-tickets.js';
+export type { PrepareDatasetDeps, PrepareDatasetInput } from './prepare-dataset.js';
+export { prepareDataset } from './prepare-dataset.js';
 export type { ReconcileOptions, ReconcileSummary } from './reconcile.js';
 export { reconcile } from './reconcile.js';
 export {

@@ -48,6 +48,7 @@ const RUNTIME_DEPENDENCIES = [
   '@aws-sdk/client-bedrock',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-sfn',
+  '@aws-sdk/lib-storage',
   '@bedrock-batch/schema',
   'zod',
 ];
@@ -157,6 +158,7 @@ const PUBLIC_NAMES: Record<string, string[]> = {
     'parseJobArn',
     'parseS3Uri',
     'pendingJobNames',
+    'prepareDataset',
     'readDeliveredTicket',
     'readHandlerConfig',
     'readJobOutput',
