@@ -3,6 +3,8 @@ export { executionNameFromArn, parseJobArn, parseS3Uri } from './arns.js';
 export { deriveClientRequestToken } from './client-request-token.js';
 export type { AwsClients } from './clients.js';
 export { createAwsClients } from './clients.js';
+export type { CollectJob, CollectResultsDeps, CollectResultsInput } from './collect-results.js';
+export { collectResults } from './collect-results.js';
 export type { HandlerConfig } from './config.js';
 export { readHandlerConfig } from './config.js';
 export type { CreateJobResult } from './create-job.js';

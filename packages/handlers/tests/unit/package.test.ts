@@ -141,6 +141,7 @@ const PUBLIC_NAMES: Record<string, string[]> = {
     'ThrottledError',
     'TicketFormatError',
     'claimDelivery',
+    'collectResults',
     'completeDelivery',
     'createAwsClients',
     'createJob',

@@ -1,0 +1,231 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  type BatchJobResult,
+  BatchJobResultSchema,
+  ContractValidationError,
+  type DatasetResult,
+  RECORD_NOT_RETURNED,
+  S3BucketNameSchema,
+  validate,
+} from '@bedrock-batch/schema';
+import * as z from 'zod';
+import { InvalidInputError } from './errors.js';
+import { defaultLogger } from './handler-deps.js';
+import { isModelOutput, type JobAnswers, loadJobAnswers } from './job-output-records.js';
+import { objectLines } from './object-lines.js';
+import { openObjectWriter } from './object-writer.js';
+
+/** Name of the merged results object under the work prefix. */
+const RESULTS_FILE_NAME = 'results.jsonl';
+
+/** Longest failure cause copied into a record's `errorMessage`. */
+const MAX_CAUSE_LENGTH = 300;
+
+const CollectJobSchema = z
+  .strictObject({
+    manifestKey: z.string().min(1),
+    result: BatchJobResultSchema.optional(),
+    failure: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+  })
+  .refine((job) => (job.result === undefined) !== (job.failure === undefined), {
+    message: 'must have exactly one of result and failure',
+  });
+
+const CollectResultsInputSchema = z
+  .strictObject({
+    bucket: S3BucketNameSchema,
+    workPrefix: z.string(),
+    jobs: z.array(CollectJobSchema),
+  })
+  .meta({ title: 'CollectResultsInput' });
+
+/** One job of a dataset: its manifest and how it ended. */
+interface CollectJob {
+  /** The manifest the job ran, in the input bucket `bucket`. */
+  readonly manifestKey: string;
+  /** The job's result, when it ended `Completed` or `PartiallyCompleted`. */
+  readonly result?: BatchJobResult;
+  /** Why the job produced no result (the `Error` and `Cause` Step Functions gives). */
+  readonly failure?: { readonly error: string; readonly cause: string };
+}
+
+/** Input of {@link collectResults}. */
+interface CollectResultsInput {
+  /** The bucket of the manifests and of `results.jsonl`. */
+  readonly bucket: string;
+  /** The execution's work prefix; `results.jsonl` is written right under it. */
+  readonly workPrefix: string;
+  /** Every job of the dataset, in dataset order (the order of the manifests). */
+  readonly jobs: readonly CollectJob[];
+}
+
+/** Dependencies of {@link collectResults}. */
+interface CollectResultsDeps {
+  /** The S3 client that reads the manifests and outputs and writes `results.jsonl`. */
+  readonly s3: S3Client;
+  /**
+   * Where warnings go. Record contents are never logged.
+   * @default a shared Powertools Logger
+   */
+  readonly logger?: Logger;
+}
+
+function parseInput(input: unknown): CollectResultsInput {
+  try {
+    return validate(CollectResultsInputSchema, input);
+  } catch (error) {
+    if (error instanceof ContractValidationError) {
+      throw new InvalidInputError(error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function shorten(text: string): string {
+  return text.length <= MAX_CAUSE_LENGTH ? text : `${text.slice(0, MAX_CAUSE_LENGTH - 1)}…`;
+}
+
+/** Why the records of this job that have no answer have none. */
+function notReturnedMessage(job: CollectJob): string {
+  if (job.result === undefined) {
+    const failure = job.failure ?? { error: 'unknown', cause: '' };
+    const cause = failure.cause === '' ? '' : `: ${shorten(failure.cause)}`;
+    return `the job of manifest ${job.manifestKey} ended with ${failure.error}${cause}; it returned no record`;
+  }
+  return `job ${job.result.job_name} (manifest ${job.manifestKey}) ended ${job.result.status} and its output has no line for this record`;
+}
+
+/** How preparation starts a manifest line: the id first. */
+const ID_FIRST = '{"recordId":"';
+
+function recordIdOf(text: string, location: string, line: number): string {
+  // Fast path for the lines preparation writes: `{"recordId":"<id without escapes>",...`.
+  if (text.startsWith(ID_FIRST)) {
+    const end = text.indexOf('"', ID_FIRST.length);
+    const id = text.slice(ID_FIRST.length, end);
+    if (end > ID_FIRST.length && text[end + 1] === ',' && !id.includes('\\')) return id;
+  }
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    throw new InvalidInputError(`${location} line ${line}: is not JSON`);
+  }
+  const recordId = (record as { recordId?: unknown } | null)?.recordId;
+  if (typeof recordId !== 'string' || recordId === '') {
+    throw new InvalidInputError(
+      `${location} line ${line}: recordId must be a non-empty string (received: ${JSON.stringify(recordId) ?? 'undefined'})`,
+    );
+  }
+  return recordId;
+}
+
+/**
+ * Merges the outputs of a dataset's jobs into one `results.jsonl` under the work prefix: one
+ * line per dataset record, in dataset order (manifest order, then line order), each
+ * `{"recordId", "modelOutput"}` or `{"recordId", "error": {"errorCode", "errorMessage"}}` as
+ * Bedrock wrote it. A record no job returned (its job failed, stopped or expired, or the output
+ * has no line for it) gets the error code `BedrockBatch.RecordNotReturned` and a message naming
+ * the job and why.
+ *
+ * It works job by job, because each manifest holds a contiguous range of the dataset: it loads
+ * one job's output lines (in any order) by `recordId`, then streams that job's manifest and
+ * writes its records in order through a multipart upload. Memory holds one job's answers, never
+ * the dataset. An output line whose `recordId` is not in its job's manifest is logged and
+ * ignored.
+ *
+ * @param input - the bucket, the work prefix and every job in dataset order
+ * @param deps - the S3 client and a logger
+ * @returns the dataset's result (`DatasetResult` of `@bedrock-batch/schema`): the location of
+ *   `results.jsonl`, the record and token counts and the job results
+ * @throws InvalidInputError when the input or a manifest line is invalid (naming the field or the
+ *   object and line)
+ * @throws AccessDeniedError when S3 denies a read
+ *
+ * @example
+ * ```ts
+ * const result = await collectResults(
+ *   {
+ *     bucket: 'my-output-bucket',
+ *     workPrefix: 'bedrock-batch-work/exec-1/',
+ *     jobs: [
+ *       { manifestKey: 'bedrock-batch-work/exec-1/manifests/part-00000.jsonl', result: jobResult },
+ *       { manifestKey: 'bedrock-batch-work/exec-1/manifests/part-00001.jsonl', failure: { error: 'Expired', cause: '...' } },
+ *     ],
+ *   },
+ *   { s3: new S3Client({}) },
+ * );
+ * console.log(result.results_key, result.record_counts); // bedrock-batch-work/exec-1/results.jsonl
+ * ```
+ */
+async function collectResults(
+  input: CollectResultsInput,
+  deps: CollectResultsDeps,
+): Promise<DatasetResult> {
+  const { bucket, workPrefix, jobs } = parseInput(input);
+  const logger = deps.logger ?? defaultLogger();
+  const resultsKey = `${workPrefix}${RESULTS_FILE_NAME}`;
+  const counts = { total: 0, success: 0, error: 0 };
+  const tokens = { input: 0, output: 0 };
+  const writer = openObjectWriter(deps.s3, bucket, resultsKey);
+  try {
+    for (const job of jobs) {
+      let answers: JobAnswers = new Map();
+      if (job.result !== undefined) {
+        answers = (await loadJobAnswers(deps.s3, job.result, logger)).answers;
+        tokens.input += job.result.token_counts?.input ?? 0;
+        tokens.output += job.result.token_counts?.output ?? 0;
+      }
+      const notReturned = `,"error":${JSON.stringify({
+        errorCode: RECORD_NOT_RETURNED,
+        errorMessage: notReturnedMessage(job),
+      })}}\n`;
+      const location = `s3://${bucket}/${job.manifestKey}`;
+      for await (const line of objectLines(deps.s3, bucket, job.manifestKey)) {
+        if (line.text.trim() === '') continue;
+        const recordId = recordIdOf(line.text, location, line.number);
+        const answer = answers.get(recordId);
+        let rest: string;
+        if (answer === undefined) {
+          rest = notReturned;
+          counts.error += 1;
+        } else {
+          answers.delete(recordId);
+          if (isModelOutput(answer)) {
+            rest = `,"modelOutput":${answer}}\n`;
+            counts.success += 1;
+          } else {
+            rest = `,"error":${answer.errorJson}}\n`;
+            counts.error += 1;
+          }
+        }
+        counts.total += 1;
+        await writer.write(`{"recordId":${JSON.stringify(recordId)}${rest}`);
+      }
+      if (answers.size > 0) {
+        logger.warn('Ignored output lines whose recordId is not in the job manifest', {
+          manifestKey: job.manifestKey,
+          jobName: job.result?.job_name,
+          lines: answers.size,
+          firstRecordIds: [...answers.keys()].slice(0, 5),
+        });
+      }
+    }
+    await writer.finish();
+  } catch (error) {
+    await writer.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  return {
+    status: counts.error === 0 ? 'Completed' : 'PartiallyCompleted',
+    bucket,
+    results_key: resultsKey,
+    record_counts: counts,
+    token_counts: tokens,
+    jobs: jobs.flatMap((job) => (job.result === undefined ? [] : [job.result])),
+  };
+}
+
+export type { CollectJob, CollectResultsDeps, CollectResultsInput };
+export { collectResults };

@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+
+/** Text collected before it is handed to the upload (fewer, larger stream writes). */
+const BATCH_BYTES = 256 * 1024;
+
+/** Options of {@link openObjectWriter}. */
+interface ObjectWriterOptions {
+  /**
+   * The object's `Content-Type`.
+   * @default 'application/x-ndjson'
+   */
+  readonly contentType?: string;
+  /**
+   * Bytes per uploaded part (S3's minimum is 5 MiB).
+   * @default 5 MiB
+   */
+  readonly partSize?: number;
+  /**
+   * Parts uploaded at the same time.
+   * @default 4
+   */
+  readonly queueSize?: number;
+}
+
+/** An S3 object being written, see {@link openObjectWriter}. */
+interface ObjectWriter {
+  /** Appends text; resolves when the upload can take more (backpressure). */
+  write(text: string): Promise<void>;
+  /** Ends the object and waits until S3 has it. */
+  finish(): Promise<void>;
+  /** Gives up: no object is created, the parts uploaded so far are removed. Never throws. */
+  abort(reason: Error): Promise<void>;
+}
+
+/**
+ * Opens an S3 object for streamed writing: text goes through a multipart upload
+ * (`@aws-sdk/lib-storage`), so memory holds a few parts, never the whole object. An object
+ * smaller than one part is written with a single PutObject.
+ *
+ * @param s3 - the S3 client
+ * @param bucket - the bucket
+ * @param key - the object's key
+ * @param options - content type, part size and parallel parts
+ * @returns the writer: `write` as often as needed, then `finish` (or `abort`)
+ *
+ * @example
+ * ```ts
+ * const writer = openObjectWriter(s3, 'my-bucket', 'work/results.jsonl');
+ * try {
+ *   for (const line of lines) await writer.write(`${line}\n`);
+ *   await writer.finish();
+ * } catch (error) {
+ *   await writer.abort(error as Error);
+ *   throw error;
+ * }
+ * ```
+ */
+function openObjectWriter(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  options: ObjectWriterOptions = {},
+): ObjectWriter {
+  const stream = new PassThrough({ highWaterMark: BATCH_BYTES });
+  const upload = new Upload({
+    client: s3,
+    params: {
+      Bucket: bucket,
+      Key: key,
+      Body: stream,
+      ContentType: options.contentType ?? 'application/x-ndjson',
+    },
+    ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
+    queueSize: options.queueSize ?? 4,
+  });
+  let failure: unknown;
+  const done = upload.done().then(
+    () => undefined,
+    (error: unknown) => {
+      failure ??= error;
+      stream.destroy();
+      throw error;
+    },
+  );
+  // The rejection is read by `finish` or `abort`; this keeps it from being reported as unhandled.
+  done.catch(() => undefined);
+  let pending: string[] = [];
+  let pendingBytes = 0;
+
+  async function flush(): Promise<void> {
+    if (failure !== undefined) throw failure;
+    if (pending.length === 0) return;
+    const buffer = Buffer.from(pending.join(''), 'utf8');
+    pending = [];
+    pendingBytes = 0;
+    if (!stream.write(buffer)) await Promise.race([once(stream, 'drain'), done]);
+    if (failure !== undefined) throw failure;
+  }
+
+  return {
+    async write(text: string): Promise<void> {
+      pending.push(text);
+      pendingBytes += text.length;
+      if (pendingBytes >= BATCH_BYTES) await flush();
+    },
+    async finish(): Promise<void> {
+      await flush();
+      stream.end();
+      await done;
+    },
+    async abort(reason: Error): Promise<void> {
+      failure ??= reason;
+      // The upload reads the stream: destroying it with an error makes the upload fail, which
+      // aborts the multipart upload (AbortMultipartUpload) before `done` settles.
+      stream.destroy(reason);
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+export type { ObjectWriter, ObjectWriterOptions };
+export { openObjectWriter };

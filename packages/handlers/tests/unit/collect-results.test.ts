@@ -1,0 +1,298 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { type BatchJobResult, RECORD_NOT_RETURNED } from '@bedrock-batch/schema';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  type CollectJob,
+  type CollectResultsInput,
+  collectResults,
+} from '../../src/collect-results.js';
+import { InvalidInputError } from '../../src/errors.js';
+import { createFakeAws } from '../helpers/fake-bedrock.js';
+import { addMultipartS3 } from '../helpers/fake-s3-multipart.js';
+import { captureLogs } from '../helpers/log-capture.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'collect-results');
+const BUCKET = 'work-bucket';
+const WORK = 'bedrock-batch-work/exec-1/';
+const RESULTS_KEY = `${WORK}results.jsonl`;
+
+const fake = createFakeAws();
+// Small chunks: lines span the chunks of a download.
+const multipart = addMultipartS3(fake, { chunkBytes: 37 });
+
+function fixture(name: string): string {
+  return readFileSync(join(fixtures, 'three-jobs', name), 'utf8');
+}
+
+function jobResult(index: number): BatchJobResult {
+  return JSON.parse(fixture(`job-0000${index}.result.json`)) as BatchJobResult;
+}
+
+/** Puts the three-jobs dataset's manifests and outputs into the fake S3; returns the jobs. */
+function putThreeJobs(): CollectJob[] {
+  const jobs: CollectJob[] = [];
+  for (const index of [0, 1, 2]) {
+    const manifestKey = `${WORK}manifests/part-0000${index}.jsonl`;
+    fake.putObject(BUCKET, manifestKey, fixture(`part-0000${index}.jsonl`));
+    if (index === 2) {
+      jobs.push({ manifestKey, failure: JSON.parse(fixture('job-00002.failure.json')) });
+      continue;
+    }
+    const result = jobResult(index);
+    fake.putObject(BUCKET, result.keys[0] ?? '', fixture(`part-0000${index}.jsonl.out`));
+    jobs.push({ manifestKey, result });
+  }
+  return jobs;
+}
+
+function input(jobs: readonly CollectJob[]): CollectResultsInput {
+  return { bucket: BUCKET, workPrefix: WORK, jobs };
+}
+
+function resultsText(): string {
+  const stored = fake.getObject(BUCKET, RESULTS_KEY);
+  if (stored === undefined) throw new Error(`no ${RESULTS_KEY}`);
+  return stored.body;
+}
+
+function resultLines(): Record<string, unknown>[] {
+  return resultsText()
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A manifest of `count` records `${prefix}-<n>` and its output, shuffled, all answered. */
+function syntheticJob(index: number, prefix: string, count: number, pad = 0): CollectJob {
+  const ids = Array.from({ length: count }, (_, n) => `${prefix}-${String(n).padStart(6, '0')}`);
+  const manifestKey = `${WORK}manifests/part-${String(index).padStart(5, '0')}.jsonl`;
+  const filler = 'x'.repeat(pad);
+  fake.putObject(
+    BUCKET,
+    manifestKey,
+    ids.map((id) => `${JSON.stringify({ recordId: id, modelInput: { q: id } })}\n`).join(''),
+  );
+  // A fixed permutation (odd positions reversed, then even ones): no randomness.
+  const shuffled = [
+    ...ids.filter((_, n) => n % 2 === 1).reverse(),
+    ...ids.filter((_, n) => n % 2 === 0),
+  ];
+  const outputKey = `output/job${index}/part-${index}.jsonl.out`;
+  fake.putObject(
+    BUCKET,
+    outputKey,
+    shuffled
+      .map(
+        (id) =>
+          `${JSON.stringify({ recordId: id, modelInput: { q: id }, modelOutput: { a: id, filler } })}\n`,
+      )
+      .join(''),
+  );
+  const result: BatchJobResult = {
+    ...jobResult(0),
+    keys: [outputKey],
+    job_name: `job-${index}`,
+    manifest_key: manifestKey,
+    record_counts: { total: count, processed: count, success: count, error: 0 },
+    token_counts: { input: count * 10, output: count },
+  };
+  return { manifestKey, result };
+}
+
+beforeEach(() => {
+  fake.reset();
+  multipart.reset();
+  multipart.install();
+});
+
+describe('collectResults', () => {
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
+  it('merges shuffled outputs, an error line, a missing line and a failed job into results.jsonl in dataset order', async () => {
+    const jobs = putThreeJobs();
+
+    const result = await collectResults(input(jobs), { s3: fake.clients.s3, logger: logs.logger });
+
+    expect(resultsText()).toBe(fixture('results.expected.jsonl'));
+    expect(result).toEqual({
+      status: 'PartiallyCompleted',
+      bucket: BUCKET,
+      results_key: RESULTS_KEY,
+      record_counts: { total: 10, success: 6, error: 4 },
+      token_counts: { input: 72, output: 10 },
+      jobs: [jobResult(0), jobResult(1)],
+    });
+  });
+
+  it('gives every record of a failed job RecordNotReturned, naming the job and its error', async () => {
+    const jobs = putThreeJobs();
+
+    await collectResults(input(jobs), { s3: fake.clients.s3, logger: logs.logger });
+
+    const failed = resultLines().filter((line) =>
+      ['rev-09', 'rev-10'].includes(String(line.recordId)),
+    );
+    expect(failed).toHaveLength(2);
+    for (const line of failed) {
+      expect(line.error).toEqual({
+        errorCode: RECORD_NOT_RETURNED,
+        errorMessage: expect.stringContaining('part-00002.jsonl ended with Expired'),
+      });
+    }
+  });
+
+  it('logs an output line whose recordId is in no manifest, without its content, and ignores it', async () => {
+    const jobs = putThreeJobs();
+
+    await collectResults(input(jobs), { s3: fake.clients.s3, logger: logs.logger });
+
+    expect(resultsText()).not.toContain('stray-99');
+    const warning = logs.records().find((line) => String(line.message).includes('not in the job'));
+    expect(warning).toMatchObject({
+      level: 'WARN',
+      manifestKey: `${WORK}manifests/part-00000.jsonl`,
+      lines: 1,
+      firstRecordIds: ['stray-99'],
+    });
+    expect(logs.text()).not.toContain('secret stray answer');
+    expect(logs.text()).not.toContain('Classify');
+  });
+
+  it('is Completed when every record has a modelOutput, and keeps the order of many jobs', async () => {
+    const jobs = [syntheticJob(0, 'a', 120), syntheticJob(1, 'b', 7), syntheticJob(2, 'c', 300)];
+
+    const result = await collectResults(input(jobs), { s3: fake.clients.s3 });
+
+    const ids = resultLines().map((line) => line.recordId);
+    const expected = [
+      ...Array.from({ length: 120 }, (_, n) => `a-${String(n).padStart(6, '0')}`),
+      ...Array.from({ length: 7 }, (_, n) => `b-${String(n).padStart(6, '0')}`),
+      ...Array.from({ length: 300 }, (_, n) => `c-${String(n).padStart(6, '0')}`),
+    ];
+    expect(ids).toEqual(expected);
+    expect(
+      resultLines().every((line) => (line.modelOutput as { a: string }).a === line.recordId),
+    ).toBe(true);
+    expect(result.status).toBe('Completed');
+    expect(result.record_counts).toEqual({ total: 427, success: 427, error: 0 });
+    expect(result.token_counts).toEqual({ input: 4270, output: 427 });
+    expect(result.jobs.map((job) => job.job_name)).toEqual(['job-0', 'job-1', 'job-2']);
+  });
+
+  it('reads every output object of a job', async () => {
+    const job = syntheticJob(0, 'a', 4);
+    const result = job.result as BatchJobResult;
+    const [first = ''] = result.keys;
+    const lines = (fake.getObject(BUCKET, first)?.body ?? '').trimEnd().split('\n');
+    fake.putObject(BUCKET, first, `${lines.slice(0, 2).join('\n')}\n`);
+    fake.putObject(BUCKET, 'output/job0/more.jsonl.out', lines.slice(2).join('\n'));
+
+    const out = await collectResults(
+      input([{ ...job, result: { ...result, keys: [first, 'output/job0/more.jsonl.out'] } }]),
+      { s3: fake.clients.s3 },
+    );
+
+    expect(out.record_counts).toEqual({ total: 4, success: 4, error: 0 });
+  });
+
+  it('writes results larger than a part with a multipart upload, in order', async () => {
+    // 6,000 records of about 1 KiB: more than the 5 MiB part size.
+    const jobs = [syntheticJob(0, 'a', 3000, 1000), syntheticJob(1, 'b', 3000, 1000)];
+
+    const result = await collectResults(input(jobs), { s3: fake.clients.s3 });
+
+    expect(multipart.completedKeys()).toEqual([RESULTS_KEY]);
+    expect(fake.s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    const lines = resultLines();
+    expect(lines).toHaveLength(6000);
+    expect(lines[2999]?.recordId).toBe('a-002999');
+    expect(lines[3000]?.recordId).toBe('b-000000');
+    expect(result.record_counts.success).toBe(6000);
+  });
+
+  it('keeps a modelOutput over an error line for the same recordId, and skips output lines that are no record', async () => {
+    const job = syntheticJob(0, 'a', 2);
+    const key = job.result?.keys[0] ?? '';
+    const body = fake.getObject(BUCKET, key)?.body ?? '';
+    fake.putObject(
+      BUCKET,
+      key,
+      `${JSON.stringify({ recordId: 'a-000000', modelInput: {}, error: { errorCode: 500, errorMessage: 'x' } })}\nnot json\n{"modelOutput":{}}\n${body}`,
+    );
+
+    const result = await collectResults(input([job]), { s3: fake.clients.s3, logger: logs.logger });
+
+    expect(result.record_counts).toEqual({ total: 2, success: 2, error: 0 });
+    const problems = logs
+      .records()
+      .filter((line) => String(line.message).startsWith('Skipped an output line'));
+    expect(problems.map((line) => [line.line, line.problem])).toEqual([
+      [2, 'is not JSON'],
+      [3, 'has no recordId'],
+    ]);
+  });
+
+  it('names the field and the value of an invalid input, before reading anything', async () => {
+    const jobs = putThreeJobs();
+    const bad = [jobs[0], { manifestKey: `${WORK}manifests/x.jsonl` }] as CollectJob[];
+
+    const error = await collectResults(input(bad), { s3: fake.clients.s3 }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toContain('jobs[1]');
+    expect((error as Error).message).toContain('exactly one of result and failure');
+    expect(fake.getObject(BUCKET, RESULTS_KEY)).toBeUndefined();
+  });
+
+  it('fails on a manifest line without recordId, naming the object and line, and writes no results', async () => {
+    const job = syntheticJob(0, 'a', 3);
+    fake.putObject(
+      BUCKET,
+      job.manifestKey,
+      '{"recordId":"a-000000","modelInput":{}}\n{"modelInput":{}}\n',
+    );
+
+    await expect(collectResults(input([job]), { s3: fake.clients.s3 })).rejects.toThrow(
+      `s3://${BUCKET}/${job.manifestKey} line 2: recordId must be a non-empty string (received: undefined)`,
+    );
+    expect(fake.getObject(BUCKET, RESULTS_KEY)).toBeUndefined();
+  });
+
+  it('names a missing output object', async () => {
+    const job = syntheticJob(0, 'a', 3);
+    const missing = { ...(job.result as BatchJobResult), keys: ['output/none.jsonl.out'] };
+
+    await expect(
+      collectResults(input([{ ...job, result: missing }]), { s3: fake.clients.s3 }),
+    ).rejects.toThrow(`s3://${BUCKET}/output/none.jsonl.out: could not be read (NoSuchKey`);
+  });
+
+  it('aborts the multipart upload when a part fails, and leaves no results object', async () => {
+    const jobs = [syntheticJob(0, 'a', 3000, 1000), syntheticJob(1, 'b', 3000, 1000)];
+    multipart.failNext(
+      'UploadPart',
+      new S3ServiceException({
+        name: 'InternalError',
+        $fault: 'server',
+        message: 'We encountered an internal error. Please try again.',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
+
+    await expect(collectResults(input(jobs), { s3: fake.clients.s3 })).rejects.toThrow(
+      'internal error',
+    );
+    expect(fake.getObject(BUCKET, RESULTS_KEY)).toBeUndefined();
+    expect(multipart.openUploads()).toEqual([]);
+    expect(multipart.abortedUploads()).toHaveLength(1);
+  });
+});
