@@ -12,7 +12,7 @@ import {
 import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
 import { defaultLogger } from './handler-deps.js';
-import { isModelOutput, type JobAnswers, loadJobAnswers } from './job-output-records.js';
+import { type ErrorAnswer, isModelOutput, loadJobAnswers } from './job-output-records.js';
 import { objectLines } from './object-lines.js';
 import { openObjectWriter } from './object-writer.js';
 
@@ -121,6 +121,21 @@ function recordIdOf(text: string, location: string, line: number): string {
   return recordId;
 }
 
+/** The record ids of a manifest, in order (blank lines skipped). */
+async function manifestRecordIds(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  location: string,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const line of objectLines(s3, bucket, key)) {
+    if (line.text.trim() === '') continue;
+    ids.push(recordIdOf(line.text, location, line.number));
+  }
+  return ids;
+}
+
 /**
  * Merges the outputs of a dataset's jobs into one `results.jsonl` under the work prefix: one
  * line per dataset record, in dataset order (manifest order, then line order), each
@@ -129,10 +144,10 @@ function recordIdOf(text: string, location: string, line: number): string {
  * has no line for it) gets the error code `BedrockBatch.RecordNotReturned` and a message naming
  * the job and why.
  *
- * It works job by job, because each manifest holds a contiguous range of the dataset: it loads
- * one job's output lines (in any order) by `recordId`, then streams that job's manifest and
- * writes its records in order through a multipart upload. Memory holds one job's answers, never
- * the dataset. An output line whose `recordId` is not in its job's manifest is logged and
+ * It works job by job, because each manifest holds a contiguous range of the dataset: it reads
+ * one job's manifest (its record ids) and output lines (in any order, by `recordId`) at the same
+ * time, then writes the job's records in manifest order through a multipart upload. Memory holds
+ * one job's ids and answers, never the dataset. An output line whose `recordId` is not in its job's manifest is logged and
  * ignored.
  *
  * @param input - the bucket, the work prefix and every job in dataset order
@@ -171,20 +186,21 @@ async function collectResults(
   const writer = openObjectWriter(deps.s3, bucket, resultsKey);
   try {
     for (const job of jobs) {
-      let answers: JobAnswers = new Map();
-      if (job.result !== undefined) {
-        answers = (await loadJobAnswers(deps.s3, job.result, logger)).answers;
-        tokens.input += job.result.token_counts?.input ?? 0;
-        tokens.output += job.result.token_counts?.output ?? 0;
-      }
+      const location = `s3://${bucket}/${job.manifestKey}`;
+      // The job's ids (small) and its answers are read at the same time.
+      const [recordIds, answers] = await Promise.all([
+        manifestRecordIds(deps.s3, bucket, job.manifestKey, location),
+        job.result === undefined
+          ? new Map<string, string | ErrorAnswer>()
+          : loadJobAnswers(deps.s3, job.result, logger).then((loaded) => loaded.answers),
+      ]);
+      tokens.input += job.result?.token_counts?.input ?? 0;
+      tokens.output += job.result?.token_counts?.output ?? 0;
       const notReturned = `,"error":${JSON.stringify({
         errorCode: RECORD_NOT_RETURNED,
         errorMessage: notReturnedMessage(job),
       })}}\n`;
-      const location = `s3://${bucket}/${job.manifestKey}`;
-      for await (const line of objectLines(deps.s3, bucket, job.manifestKey)) {
-        if (line.text.trim() === '') continue;
-        const recordId = recordIdOf(line.text, location, line.number);
+      for (const recordId of recordIds) {
         const answer = answers.get(recordId);
         let rest: string;
         if (answer === undefined) {
@@ -201,7 +217,7 @@ async function collectResults(
           }
         }
         counts.total += 1;
-        await writer.write(`{"recordId":${JSON.stringify(recordId)}${rest}`);
+        if (writer.add(`{"recordId":${JSON.stringify(recordId)}${rest}`)) await writer.flush();
       }
       if (answers.size > 0) {
         logger.warn('Ignored output lines whose recordId is not in the job manifest', {

@@ -29,6 +29,13 @@ interface ObjectWriterOptions {
 interface ObjectWriter {
   /** Appends text; resolves when the upload can take more (backpressure). */
   write(text: string): Promise<void>;
+  /**
+   * Appends text without waiting; returns `true` when enough text is collected that the caller
+   * should `await flush()` before adding more (a tight loop then pays no promise per line).
+   */
+  add(text: string): boolean;
+  /** Hands the collected text to the upload; resolves when it can take more. */
+  flush(): Promise<void>;
   /** Ends the object and waits until S3 has it. */
   finish(): Promise<void>;
   /** Gives up: no object is created, the parts uploaded so far are removed. Never throws. */
@@ -50,7 +57,7 @@ interface ObjectWriter {
  * ```ts
  * const writer = openObjectWriter(s3, 'my-bucket', 'work/results.jsonl');
  * try {
- *   for (const line of lines) await writer.write(`${line}\n`);
+ *   for (const line of lines) if (writer.add(`${line}\n`)) await writer.flush();
  *   await writer.finish();
  * } catch (error) {
  *   await writer.abort(error as Error);
@@ -100,12 +107,18 @@ function openObjectWriter(
     if (failure !== undefined) throw failure;
   }
 
+  function add(text: string): boolean {
+    pending.push(text);
+    pendingBytes += text.length;
+    return pendingBytes >= BATCH_BYTES;
+  }
+
   return {
     async write(text: string): Promise<void> {
-      pending.push(text);
-      pendingBytes += text.length;
-      if (pendingBytes >= BATCH_BYTES) await flush();
+      if (add(text)) await flush();
     },
+    add,
+    flush,
     async finish(): Promise<void> {
       await flush();
       stream.end();
