@@ -1,8 +1,7 @@
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { generatedRecordId } from '@bedrock-batch/schema';
 import { InvalidInputError } from './errors.js';
+import { readLines } from './read-lines.js';
 
 /**
  * Reading a dataset (`dataset_keys`): the objects it is made of, and its records one at a time,
@@ -109,26 +108,6 @@ async function listDatasetObjects(
   return keys;
 }
 
-/** The GetObject body as a Node stream, whatever form the SDK (or a test double) gives. */
-async function bodyStream(body: unknown): Promise<Readable> {
-  if (body instanceof Readable) return body;
-  const candidate = body as {
-    transformToWebStream?: () => ReadableStream<Uint8Array>;
-    transformToString?: () => Promise<string>;
-    [Symbol.asyncIterator]?: unknown;
-  } | null;
-  if (candidate && typeof candidate[Symbol.asyncIterator] === 'function') {
-    return Readable.from(candidate as AsyncIterable<Uint8Array>);
-  }
-  if (candidate && typeof candidate.transformToWebStream === 'function') {
-    return Readable.fromWeb(candidate.transformToWebStream() as never);
-  }
-  if (candidate && typeof candidate.transformToString === 'function') {
-    return Readable.from([await candidate.transformToString()]);
-  }
-  throw new Error('GetObject returned no readable body');
-}
-
 /**
  * The lines of one object, streamed, with their 1-based numbers (`\n` or `\r\n` line ends).
  *
@@ -156,14 +135,8 @@ async function* readObjectLines(
     }
     throw error;
   }
-  const lines = createInterface({
-    input: await bodyStream(body),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    yield { text, line };
+  for await (const { text, number } of readLines(body as AsyncIterable<Uint8Array>)) {
+    yield { text, line: number };
   }
 }
 

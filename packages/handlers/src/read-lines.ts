@@ -1,3 +1,6 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+
 /** One line of a text stream: its text (without the line break) and its 1-based number. */
 interface NumberedLine {
   /** The line's text, without `\n` or `\r\n`. */
@@ -6,25 +9,9 @@ interface NumberedLine {
   readonly number: number;
 }
 
-const LINE_FEED = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-
-/** The chunk as a Buffer, without copying its bytes. */
-function asBuffer(piece: Uint8Array | string): Buffer {
-  if (typeof piece === 'string') return Buffer.from(piece, 'utf8');
-  if (Buffer.isBuffer(piece)) return piece;
-  return Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-}
-
-function decode(bytes: Buffer, start: number, end: number): string {
-  const last = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
-  return bytes.toString('utf8', start, last);
-}
-
 /**
- * Splits a byte stream (e.g. an S3 object's body) into UTF-8 lines, one at a time, holding no
- * more than a chunk and the line that spans it. A `\n` byte never occurs inside a multi-byte
- * UTF-8 character, so splitting bytes before decoding is safe. A last line without `\n` is
+ * Splits a byte stream (e.g. an S3 object's body) into UTF-8 lines with `node:readline`, one at
+ * a time, holding no more than a chunk and the line that spans it. A last line without `\n` is
  * yielded; an empty stream yields nothing.
  *
  * @param body - the bytes, as chunks (a Node `Readable`, an S3 `GetObject` body)
@@ -41,33 +28,19 @@ function decode(bytes: Buffer, start: number, end: number): string {
 async function* readLines(
   body: AsyncIterable<Uint8Array | string>,
 ): AsyncGenerator<NumberedLine, void, undefined> {
-  // The start of a line that spans chunks, copied (a chunk is not kept past its turn).
-  let carry: Buffer[] = [];
+  // node:readline decodes UTF-8 across chunk boundaries and treats `\r\n` as one break.
+  const lines = createInterface({
+    input: Readable.from(body, { objectMode: false }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let number = 0;
-  for await (const piece of body) {
-    const chunk = asBuffer(piece);
-    let start = 0;
-    let end = chunk.indexOf(LINE_FEED, start);
-    if (carry.length > 0 && end >= 0) {
-      const joined = Buffer.concat([...carry, chunk.subarray(0, end)]);
-      carry = [];
+  try {
+    for await (const text of lines) {
       number += 1;
-      yield { text: decode(joined, 0, joined.length), number };
-      start = end + 1;
-      end = chunk.indexOf(LINE_FEED, start);
+      yield { text, number };
     }
-    while (end >= 0) {
-      number += 1;
-      yield { text: decode(chunk, start, end), number };
-      start = end + 1;
-      end = chunk.indexOf(LINE_FEED, start);
-    }
-    if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
-  }
-  if (carry.length > 0) {
-    const last = Buffer.concat(carry);
-    number += 1;
-    yield { text: decode(last, 0, last.length), number };
+  } finally {
+    lines.close();
   }
 }
 
