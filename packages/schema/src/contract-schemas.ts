@@ -2,6 +2,11 @@ import { CreateJobPayloadSchema } from './create-job-payload.js';
 import { DatasetPlanSchema } from './dataset-plan.js';
 import { DatasetRecordSchema } from './dataset-record.js';
 import { DatasetResultSchema } from './dataset-result.js';
+import {
+  CollectResultsPayloadSchema,
+  PrepareDatasetPayloadSchema,
+  PreparedDatasetSchema,
+} from './dataset-work.js';
 import { BatchFragmentInputSchema } from './fragment-input.js';
 import { BatchJobFailureSchema } from './job-failure.js';
 import { BatchJobResultSchema } from './job-result.js';
@@ -35,6 +40,9 @@ const CONTRACT_SCHEMAS = {
   ResultLine: ResultLineSchema,
   DatasetResult: DatasetResultSchema,
   DatasetPlan: DatasetPlanSchema,
+  PrepareDatasetPayload: PrepareDatasetPayloadSchema,
+  PreparedDataset: PreparedDatasetSchema,
+  CollectResultsPayload: CollectResultsPayloadSchema,
 } as const;
 
 /** Name of a public contract, see {@link CONTRACT_SCHEMAS}. */

@@ -16,6 +16,18 @@ export type { DatasetRecord } from './dataset-record.js';
 export { DatasetRecordSchema, generatedRecordId } from './dataset-record.js';
 export type { DatasetResult } from './dataset-result.js';
 export { DatasetResultSchema } from './dataset-result.js';
+export type {
+  CollectResultsPayload,
+  PrepareDatasetPayload,
+  PreparedDataset,
+} from './dataset-work.js';
+export {
+  CollectResultsPayloadSchema,
+  datasetWorkPrefix,
+  PrepareDatasetPayloadSchema,
+  PreparedDatasetSchema,
+  WORK_PREFIX,
+} from './dataset-work.js';
 export type { ValidationIssue } from './errors.js';
 export { BedrockBatchSchemaError, ContractValidationError, DatasetPlanError } from './errors.js';
 export type { BatchFragmentInput } from './fragment-input.js';

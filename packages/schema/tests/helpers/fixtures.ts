@@ -16,6 +16,9 @@ const FIXTURE_KIND: Record<ContractName, string> = {
   ResultLine: 'result-line',
   DatasetResult: 'dataset-result',
   DatasetPlan: 'dataset-plan',
+  PrepareDatasetPayload: 'prepare-dataset-payload',
+  PreparedDataset: 'prepared-dataset',
+  CollectResultsPayload: 'collect-results-payload',
 };
 
 export { FIXTURE_KIND };

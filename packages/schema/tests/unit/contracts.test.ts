@@ -67,6 +67,10 @@ const EXPECTED_PATH: Record<string, string> = {
   'dataset-plan/invalid-work-prefix-no-slash': 'work_prefix',
   'dataset-plan/invalid-no-manifests': 'manifests',
   'dataset-plan/invalid-empty-manifest': 'manifests[0].record_count',
+  'prepare-dataset-payload/invalid-unknown-quota': 'quotas.maxJobsInFlightPerModel',
+  'prepare-dataset-payload/invalid-output-bucket': 'outputBucket',
+  'prepared-dataset/invalid-invocation-type': 'model_invocation_type',
+  'collect-results-payload/invalid-result-and-failure': 'jobs[0]',
 };
 
 const contracts = Object.keys(CONTRACT_SCHEMAS) as ContractName[];

@@ -1,0 +1,182 @@
+import * as z from 'zod';
+import { DatasetPlanSchema } from './dataset-plan.js';
+import { BatchJobResultSchema } from './job-result.js';
+import {
+  ExecutionArnSchema,
+  ModelIdSchema,
+  ModelInvocationTypeSchema,
+  S3BucketNameSchema,
+} from './primitives.js';
+
+/**
+ * Folder of a dataset's work (its manifests and `results.jsonl`) in the output bucket. The
+ * construct keeps the Bedrock output prefix out of it, and gives the Bedrock service role read
+ * access to it (the manifests are the jobs' input).
+ */
+const WORK_PREFIX = 'bedrock-batch-work/';
+
+/** Characters kept as they are in a work prefix; others become `_`. */
+const UNSAFE_KEY_CHARACTERS = /[^A-Za-z0-9._-]/g;
+
+/**
+ * The work prefix of one execution of one fragment:
+ * `bedrock-batch-work/<state machine>/<execution>/<fragment id>/`. Execution names are unique per
+ * state machine and fragment ids per state machine, so two executions (or two fragments of one
+ * execution) never write to the same keys, and a retried preparation writes the same keys again.
+ * Characters outside letters, digits and `._-` become `_`, so the key is one Bedrock accepts.
+ *
+ * @param executionArn - the execution's ARN (`$$.Execution.Id`)
+ * @param fragmentId - the fragment's construct address
+ * @returns the prefix, ending with `/`
+ * @throws Error when `executionArn` is not an execution ARN
+ *
+ * @example
+ * ```ts
+ * datasetWorkPrefix('arn:aws:states:us-east-1:123456789012:execution:Reviews:run-42', 'c8ab12');
+ * // 'bedrock-batch-work/Reviews/run-42/c8ab12/'
+ * ```
+ */
+function datasetWorkPrefix(executionArn: string, fragmentId: string): string {
+  const parts = executionArn.split(':');
+  const [stateMachine, execution] = [parts[6], parts[7]];
+  if (parts[5] !== 'execution' || !stateMachine || !execution) {
+    throw new Error(`not a Step Functions execution ARN: ${JSON.stringify(executionArn)}`);
+  }
+  const safe = (text: string) => text.replace(UNSAFE_KEY_CHARACTERS, '_');
+  return `${WORK_PREFIX}${safe(stateMachine)}/${safe(execution)}/${safe(fragmentId)}/`;
+}
+
+const QuotaSchema = z.number().int().positive();
+
+/**
+ * What the fragment's preparation task hands the prepare-dataset handler: the fragment input as
+ * the user gave it (the handler checks it with `BatchFragmentInputSchema`, so errors name the
+ * user's fields), where the dataset and the work live, and the construct's defaults.
+ *
+ * - `quotas`: overrides of `DEFAULT_BATCH_QUOTAS` set on the construct (`datasetQuotas`).
+ *
+ * @example
+ * ```json
+ * {
+ *   "executionArn": "arn:aws:states:us-east-1:123456789012:execution:Reviews:run-42",
+ *   "fragmentId": "c8a1f0e2b6d4a9e3f1c7b5a2d8e4f6a0b2c4d6e8f0",
+ *   "input": { "job_name": "reviews", "dataset_keys": ["reviews.jsonl"], "model_id": "anthropic.claude-3-haiku-20240307-v1:0" },
+ *   "inputBucket": "my-input-bucket",
+ *   "outputBucket": "my-output-bucket",
+ *   "defaultModelInvocationType": "InvokeModel"
+ * }
+ * ```
+ */
+const PrepareDatasetPayloadSchema = z
+  .strictObject({
+    executionArn: ExecutionArnSchema,
+    fragmentId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:-'),
+    input: z.unknown(),
+    inputBucket: S3BucketNameSchema,
+    outputBucket: S3BucketNameSchema,
+    defaultModelInvocationType: ModelInvocationTypeSchema,
+    quotas: z
+      .strictObject({
+        minRecordsPerJob: QuotaSchema.optional(),
+        maxRecordsPerJob: QuotaSchema.optional(),
+        maxRecordsPerFile: QuotaSchema.optional(),
+        maxInputFileSizeBytes: QuotaSchema.optional(),
+        maxJobSizeBytes: QuotaSchema.optional(),
+      })
+      .optional(),
+  })
+  .meta({
+    title: 'PrepareDatasetPayload',
+    description: 'Payload the BedrockBatchSfn fragment hands the prepare-dataset handler.',
+  });
+
+/**
+ * What the prepare-dataset handler returns to the fragment: the job settings of the input (with
+ * `model_invocation_type` filled in) and the plan, whose manifests the fragment's Map runs.
+ *
+ * @example
+ * ```json
+ * {
+ *   "job_name": "reviews",
+ *   "model_id": "anthropic.claude-3-haiku-20240307-v1:0",
+ *   "model_invocation_type": "InvokeModel",
+ *   "plan": { "bucket": "my-output-bucket", "work_prefix": "bedrock-batch-work/Reviews/run-42/c8a1/", "total_records": 100, "manifests": [] }
+ * }
+ * ```
+ */
+const PreparedDatasetSchema = z
+  .strictObject({
+    job_name: z.string().min(1),
+    model_id: ModelIdSchema,
+    model_invocation_type: ModelInvocationTypeSchema,
+    plan: DatasetPlanSchema,
+  })
+  .meta({
+    title: 'PreparedDataset',
+    description: 'What the prepare-dataset handler returns to the BedrockBatchSfn fragment.',
+  });
+
+/** One job of a dataset as the fragment's Map returns it: its manifest and how it ended. */
+const CollectJobSchema = z
+  .strictObject({
+    manifestKey: z.string().min(1),
+    result: BatchJobResultSchema.optional(),
+    failure: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+  })
+  .refine((job) => (job.result === undefined) !== (job.failure === undefined), {
+    message: 'must have exactly one of result and failure',
+  })
+  .meta({
+    title: 'CollectJob',
+    // What the refinement above checks, for the JSON Schema (zod cannot derive it).
+    oneOf: [
+      { properties: { result: true }, required: ['result'] },
+      { properties: { failure: true }, required: ['failure'] },
+    ],
+  });
+
+/**
+ * What the fragment's collection task hands the collect-results handler: the bucket and work
+ * prefix of the plan, and every job in dataset order, each with its result (`Completed`,
+ * `PartiallyCompleted`) or its failure (the `Error` and `Cause` of a job that ended `Failed`,
+ * `Stopped`, `Expired` or without output).
+ *
+ * @example
+ * ```json
+ * {
+ *   "bucket": "my-output-bucket",
+ *   "workPrefix": "bedrock-batch-work/Reviews/run-42/c8a1/",
+ *   "jobs": [
+ *     { "manifestKey": "bedrock-batch-work/Reviews/run-42/c8a1/manifests/part-00000.jsonl", "failure": { "error": "Stopped", "cause": "stopped by a user" } }
+ *   ]
+ * }
+ * ```
+ */
+const CollectResultsPayloadSchema = z
+  .strictObject({
+    bucket: S3BucketNameSchema,
+    workPrefix: z.string(),
+    jobs: z.array(CollectJobSchema),
+  })
+  .meta({
+    title: 'CollectResultsPayload',
+    description: 'Payload the BedrockBatchSfn fragment hands the collect-results handler.',
+  });
+
+/** See {@link PrepareDatasetPayloadSchema}. */
+type PrepareDatasetPayload = z.infer<typeof PrepareDatasetPayloadSchema>;
+/** See {@link PreparedDatasetSchema}. */
+type PreparedDataset = z.infer<typeof PreparedDatasetSchema>;
+/** See {@link CollectResultsPayloadSchema}. */
+type CollectResultsPayload = z.infer<typeof CollectResultsPayloadSchema>;
+
+export type { CollectResultsPayload, PrepareDatasetPayload, PreparedDataset };
+export {
+  CollectResultsPayloadSchema,
+  datasetWorkPrefix,
+  PrepareDatasetPayloadSchema,
+  PreparedDatasetSchema,
+  WORK_PREFIX,
+};
