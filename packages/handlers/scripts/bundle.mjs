@@ -15,6 +15,8 @@ const HANDLERS = {
   'create-job': 'src/handlers/create-job.ts',
   'job-event': 'src/handlers/job-event.ts',
   reconcile: 'src/handlers/reconcile.ts',
+  'prepare-dataset': 'src/handlers/prepare-dataset.ts',
+  'collect-results': 'src/handlers/collect-results.ts',
 };
 
 const BANNER =

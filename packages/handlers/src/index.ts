@@ -51,6 +51,8 @@ export {
 } from './job-tickets.js';
 export type { PrepareDatasetDeps, PrepareDatasetInput } from './prepare-dataset.js';
 export { prepareDataset } from './prepare-dataset.js';
+export type { PrepareDatasetTaskDeps } from './prepare-dataset-task.js';
+export { prepareDatasetTask } from './prepare-dataset-task.js';
 export type { ReconcileOptions, ReconcileSummary } from './reconcile.js';
 export { reconcile } from './reconcile.js';
 export {

@@ -5,7 +5,16 @@
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 const PACKAGE = '@bedrock-batch/handlers';
-const SUBPATHS = ['', '/create-job', '/job-event', '/reconcile', '/errors', '/middleware'];
+const SUBPATHS = [
+  '',
+  '/create-job',
+  '/job-event',
+  '/reconcile',
+  '/prepare-dataset',
+  '/collect-results',
+  '/errors',
+  '/middleware',
+];
 const context = { awsRequestId: 'request-1', getRemainingTimeInMillis: () => 30_000 };
 
 /** The error a promise rejects with. */

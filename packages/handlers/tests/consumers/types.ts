@@ -11,8 +11,10 @@ import {
   readTicket,
   type StoredTicket,
 } from '@bedrock-batch/handlers';
+import { makeCollectResultsHandler } from '@bedrock-batch/handlers/collect-results';
 import { makeCreateJobHandler } from '@bedrock-batch/handlers/create-job';
 import { ConfigurationError, TicketFormatError } from '@bedrock-batch/handlers/errors';
+import { handler as prepareDatasetHandler } from '@bedrock-batch/handlers/prepare-dataset';
 import { handler as reconcileHandler } from '@bedrock-batch/handlers/reconcile';
 import { type BatchFragmentInput, ContractValidationError } from '@bedrock-batch/schema';
 
@@ -22,6 +24,8 @@ handler.use({ before: () => undefined });
 // @ts-expect-error - the handler is typed: an unknown method is an error (not `any`)
 handler.notAMethod();
 reconcileHandler.use({ after: () => undefined });
+prepareDatasetHandler.use({ before: () => undefined });
+makeCollectResultsHandler({ logger }).use({ before: () => undefined });
 
 /** What went wrong, for an error thrown by `createJob`. */
 export async function describeFailure(input: BatchFragmentInput): Promise<string> {

@@ -35,12 +35,14 @@ const ENTRY_SOURCES: Record<string, string> = {
   '/create-job': 'handlers/create-job',
   '/job-event': 'handlers/job-event',
   '/reconcile': 'handlers/reconcile',
+  '/prepare-dataset': 'handlers/prepare-dataset',
+  '/collect-results': 'handlers/collect-results',
   '/errors': 'errors',
   '/middleware': 'middleware',
 };
 
 /** The Lambda bundles, ESM, as scripts/bundle.mjs writes them. */
-const BUNDLES = ['create-job', 'job-event', 'reconcile'];
+const BUNDLES = ['create-job', 'job-event', 'reconcile', 'prepare-dataset', 'collect-results'];
 
 /** The runtime dependencies the consumers link; @middy/core only where types are checked. */
 const RUNTIME_DEPENDENCIES = [
@@ -160,6 +162,7 @@ const PUBLIC_NAMES: Record<string, string[]> = {
     'parseS3Uri',
     'pendingJobNames',
     'prepareDataset',
+    'prepareDatasetTask',
     'readDeliveredTicket',
     'readHandlerConfig',
     'readJobOutput',
@@ -175,6 +178,8 @@ const PUBLIC_NAMES: Record<string, string[]> = {
   '/create-job': ['createJob', 'handler', 'makeCreateJobHandler'],
   '/job-event': ['handleJobEvent', 'handler', 'makeJobEventHandler'],
   '/reconcile': ['handler', 'makeReconcileHandler', 'reconcile'],
+  '/prepare-dataset': ['handler', 'makePrepareDatasetHandler', 'prepareDatasetTask'],
+  '/collect-results': ['collectResults', 'handler', 'makeCollectResultsHandler'],
   '/errors': [
     'AccessDeniedError',
     'BedrockBatchHandlerError',
