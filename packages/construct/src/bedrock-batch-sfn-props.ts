@@ -84,6 +84,52 @@ export interface BedrockBatchRetryOptions {
 }
 
 /**
+ * Bedrock batch quotas of the model a fragment runs datasets on (`dataset_keys` input), where they
+ * differ from the defaults. Preparation splits a dataset into jobs within them. They vary by
+ * model, Region and account (Service Quotas); the defaults are Bedrock's documented defaults.
+ *
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/quotas.html
+ *
+ * @example
+ * const datasetQuotas: BedrockBatchDatasetQuotas = {
+ *   minRecordsPerJob: 100,
+ *   maxRecordsPerJob: 20_000,
+ * };
+ */
+export interface BedrockBatchDatasetQuotas {
+  /**
+   * Fewest records a job may hold; a dataset with fewer fails with `BedrockBatch.InvalidInput`.
+   *
+   * @default 100
+   */
+  readonly minRecordsPerJob?: number;
+  /**
+   * Most records a job may hold.
+   *
+   * @default 50000
+   */
+  readonly maxRecordsPerJob?: number;
+  /**
+   * Most records one input file may hold (each job has one manifest file).
+   *
+   * @default 50000
+   */
+  readonly maxRecordsPerFile?: number;
+  /**
+   * Largest input file, in bytes.
+   *
+   * @default 1073741824 (1 GiB)
+   */
+  readonly maxInputFileSizeBytes?: number;
+  /**
+   * Largest total input of one job, in bytes.
+   *
+   * @default 5368709120 (5 GiB)
+   */
+  readonly maxJobSizeBytes?: number;
+}
+
+/**
  * The VPC a Bedrock batch job reads its input and writes its output through. The construct
  * grants the Bedrock service role the EC2 network-interface permissions this needs, scoped to
  * these subnets and security groups.
@@ -246,4 +292,12 @@ export interface BedrockBatchSfnProps {
    * @default HandlerLogLevel.INFO
    */
   readonly handlerLogLevel?: HandlerLogLevel;
+  /**
+   * Quotas of the model that datasets (`dataset_keys` input) are split into jobs within: records
+   * per job and bytes per file and job. Each is a positive integer; the minimum records per job
+   * may not exceed the maximum.
+   *
+   * @default - Bedrock's default quotas (`DEFAULT_BATCH_QUOTAS` of `@bedrock-batch/schema`)
+   */
+  readonly datasetQuotas?: BedrockBatchDatasetQuotas;
 }

@@ -2,6 +2,7 @@ import {
   Duration,
   type aws_iam as iam,
   aws_lambda as lambda,
+  type aws_s3 as s3,
   aws_stepfunctions as sfn,
   aws_stepfunctions_tasks as tasks,
 } from 'aws-cdk-lib';
@@ -32,24 +33,47 @@ const STATE_SUFFIX = {
   task: 'Create Job And Wait',
   reject: 'Reject Input',
   invalid: 'Invalid Input',
+  prepare: 'Prepare Dataset',
+  datasetMap: 'Run Dataset Jobs',
+  datasetTask: 'Dataset Job And Wait',
+  keepResult: 'Keep Job Result',
+  keepFailure: 'Keep Job Failure',
+  collect: 'Collect Results',
 } as const;
+/** The job outcomes a dataset's Map keeps as the job's failure (its records get no answer). */
+const JOB_END_ERRORS = [
+  BATCH_ERROR_NAMES.Failed,
+  BATCH_ERROR_NAMES.Stopped,
+  BATCH_ERROR_NAMES.Expired,
+  BATCH_ERROR_NAMES.NoOutput,
+];
+/** Step Functions' limit on a Lambda task, above the dataset functions' 15-minute timeout. */
+const DATASET_TASK_TIMEOUT = Duration.minutes(16);
 
 /**
  * Runs Amazon Bedrock batch inference from a Step Functions state machine: one batch job per
  * manifest key, at most `maxConcurrency` at a time, each waited for with a task token (no
  * polling state, no cost while waiting). A drop-in replacement of `BedrockBatchSfn` from
  * `@cdklabs/generative-ai-cdk-constructs`: same props, same input, a superset of its output.
+ * Given a dataset instead of manifests, it splits the dataset into jobs itself and merges the
+ * jobs' outputs into one `results.jsonl` in dataset order.
  *
- * - Input (`BatchFragmentInputSchema` in `@bedrock-batch/schema`):
- *   `{ job_name, manifest_keys: [...], model_id, model_invocation_type? }` at `inputPath`.
- * - Output (`BatchJobResultSchema`): an array with one result per manifest key, at `resultPath`.
+ * - Input (`BatchFragmentInputSchema` in `@bedrock-batch/schema`) at `inputPath`:
+ *   `{ job_name, manifest_keys: [...], model_id, model_invocation_type? }`, or
+ *   `{ job_name, dataset_keys: [...], records_per_job?, model_id, model_invocation_type? }`.
+ * - Output at `resultPath`: for `manifest_keys`, an array with one result per manifest key
+ *   (`BatchJobResultSchema`); for `dataset_keys`, one `DatasetResultSchema` object (status,
+ *   `results.jsonl` location, record and token counts, the jobs' results). A dataset's job that
+ *   ends `Failed`, `Stopped`, `Expired` or without output does not fail the fragment: its records
+ *   get the error `BedrockBatch.RecordNotReturned` in `results.jsonl`.
  * - Errors (`BatchErrorName`): `Failed`, `Stopped`, `Expired`, `BedrockBatch.NoOutput`,
  *   `BedrockBatch.InvalidInput`, `BedrockBatch.ValidationException`, `BedrockBatch.AccessDenied`,
  *   `BedrockBatch.Throttled`, `BedrockBatch.QuotaExceeded` (after retries), `States.Timeout`,
  *   `States.HeartbeatTimeout`. Catch them all with {@link BedrockBatchSfn.addCatch}.
  *
  * The stack gets one set of shared resources however many fragments it holds: the create-job,
- * job-event and reconcile functions, the job-state rule and the reconcile schedule.
+ * job-event, reconcile, prepare-dataset and collect-results functions, the job-state rule and
+ * the reconcile schedule.
  *
  * @example
  * const batch = new BedrockBatchSfn(stack, 'AwsBedrockBatchSfn', {
@@ -73,6 +97,14 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
   public readonly createJobTask: tasks.LambdaInvoke;
   /** The state that fails with `BedrockBatch.InvalidInput` when the input lacks a field. */
   public readonly rejectInputState: sfn.Parallel;
+  /** For a `dataset_keys` input: the task that checks the dataset and writes its manifests. */
+  public readonly prepareDatasetTask: tasks.LambdaInvoke;
+  /** For a `dataset_keys` input: the Map over the prepared manifests, one job each. */
+  public readonly datasetMapState: sfn.Map;
+  /** The `lambda:invoke.waitForTaskToken` task inside the dataset Map, one per manifest. */
+  public readonly createDatasetJobTask: tasks.LambdaInvoke;
+  /** For a `dataset_keys` input: the task that writes `results.jsonl` and the fragment's output. */
+  public readonly collectResultsTask: tasks.LambdaInvoke;
   /** The stack's shared resources (functions and rules). */
   public readonly sharedResources: BedrockBatchSharedResources;
 
@@ -100,12 +132,18 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       reconcileMinutes: resolved.reconcilePeriod.toMinutes(),
       logLevel: resolved.handlerLogLevel,
       bedrockRole: role,
+      inputBucket: props.bedrockBatchInputBucket,
       outputBucket: props.bedrockBatchOutputBucket,
       outputPrefix: resolved.outputPrefix,
       outputKeys,
     });
 
-    this.createJobTask = this.buildTask(id, props, resolved);
+    this.createJobTask = this.buildTask(props, resolved, {
+      id: 'CreateJob',
+      stateName: `${id} ${STATE_SUFFIX.task}`,
+      manifestBucket: props.bedrockBatchInputBucket,
+      allManifestKeys: true,
+    });
     this.mapState = new sfn.Map(this, 'Map', {
       stateName: `${id} ${STATE_SUFFIX.map}`,
       comment: 'One Bedrock batch inference job per manifest key.',
@@ -135,7 +173,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
         stateName: `${id} ${STATE_SUFFIX.invalid}`,
         error: BATCH_ERROR_NAMES.InvalidInput,
         cause:
-          'The BedrockBatchSfn input needs job_name, model_id and at least one manifest_keys entry (see BatchFragmentInputSchema in @bedrock-batch/schema).',
+          'The BedrockBatchSfn input needs job_name, model_id and at least one manifest_keys or dataset_keys entry, not both (see BatchFragmentInputSchema in @bedrock-batch/schema).',
       }),
     );
 
@@ -148,16 +186,32 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       result: sfn.Result.fromString(resolved.modelInvocationType),
       resultPath: `${base}.model_invocation_type`,
     });
+
+    const dataset = this.buildDatasetStates(id, props, resolved);
+    this.prepareDatasetTask = dataset.prepare;
+    this.datasetMapState = dataset.map;
+    this.createDatasetJobTask = dataset.task;
+    this.collectResultsTask = dataset.collect;
+
     const check = new sfn.Choice(this, 'CheckInput', {
       stateName: `${id} ${STATE_SUFFIX.check}`,
-      comment: 'An empty manifest_keys would make the Map succeed with no job: reject it.',
+      comment:
+        'Routes manifest_keys to the Map and dataset_keys to the preparation; an empty list would make the Map succeed with no job: reject it.',
     })
+      .when(
+        sfn.Condition.and(present('manifest_keys'), present('dataset_keys')),
+        this.rejectInputState,
+      )
       .when(sfn.Condition.and(...required, present('model_invocation_type')), this.mapState)
       .when(sfn.Condition.and(...required), defaultType.next(this.mapState))
+      .when(
+        sfn.Condition.and(present('job_name'), present('model_id'), present('dataset_keys[0]')),
+        this.prepareDatasetTask,
+      )
       .otherwise(this.rejectInputState);
 
     this.startState = check;
-    this.endStates = [this.mapState, this.rejectInputState];
+    this.endStates = [this.mapState, this.rejectInputState, this.collectResultsTask];
   }
 
   /** The service role Bedrock assumes to run this fragment's jobs. */
@@ -180,11 +234,21 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     return this.sharedResources.reconcileFunction;
   }
 
+  /** The stack's prepare-dataset function. */
+  public get prepareDatasetFunction(): lambda.IFunction {
+    return this.sharedResources.prepareDatasetFunction;
+  }
+
+  /** The stack's collect-results function. */
+  public get collectResultsFunction(): lambda.IFunction {
+    return this.sharedResources.collectResultsFunction;
+  }
+
   /**
-   * Routes every failure of the fragment to `handler`: a failed, stopped or expired job, a job
-   * that could not be created, a timeout, and an input rejected as `BedrockBatch.InvalidInput`.
-   * The Catch is added to each state of the fragment that can fail (the Map and the input
-   * rejection). Without a `resultPath`, the handler receives `{ "Error": ..., "Cause": ... }`.
+   * Routes every failure of the fragment to `handler`: a failed, stopped or expired job (of a
+   * `manifest_keys` input), a job that could not be created, a timeout, and an input or dataset
+   * rejected as `BedrockBatch.InvalidInput`. The Catch is added to each state of the fragment
+   * that can fail (both Maps, the input rejection, the dataset preparation and collection). Without a `resultPath`, the handler receives `{ "Error": ..., "Cause": ... }`.
    *
    * @param handler - the state to continue with
    * @param props - which errors (default: all) and where to put them
@@ -199,13 +263,139 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
   public addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): this {
     this.mapState.addCatch(handler, props);
     this.rejectInputState.addCatch(handler, props);
+    this.prepareDatasetTask.addCatch(handler, props);
+    this.datasetMapState.addCatch(handler, props);
+    this.collectResultsTask.addCatch(handler, props);
     return this;
   }
 
-  private buildTask(
+  /**
+   * The dataset path: prepare the dataset, run one job per manifest (a job that ends without a
+   * result is kept as a failure, not raised), collect the results. Intermediate results live at
+   * `resultPath`, which the fragment's output replaces.
+   */
+  private buildDatasetStates(
     id: string,
     props: BedrockBatchSfnProps,
     resolved: ResolvedProps,
+  ): {
+    prepare: tasks.LambdaInvoke;
+    map: sfn.Map;
+    task: tasks.LambdaInvoke;
+    collect: tasks.LambdaInvoke;
+  } {
+    const at = (field: string) =>
+      resolved.resultPath === '$' ? `$.${field}` : `${resolved.resultPath}.${field}`;
+    const payload: Record<string, unknown> = {
+      executionArn: sfn.JsonPath.executionId,
+      fragmentId: this.node.addr,
+      'input.$': '$',
+      inputBucket: props.bedrockBatchInputBucket.bucketName,
+      outputBucket: props.bedrockBatchOutputBucket.bucketName,
+      defaultModelInvocationType: resolved.modelInvocationType,
+    };
+    if (resolved.datasetQuotas !== undefined) payload.quotas = { ...resolved.datasetQuotas };
+    const prepare = new tasks.LambdaInvoke(this, 'PrepareDataset', {
+      stateName: `${id} ${STATE_SUFFIX.prepare}`,
+      comment: 'Checks the dataset and writes one manifest per job (PreparedDataset).',
+      lambdaFunction: this.invokeTarget(
+        'PrepareDatasetRef',
+        this.sharedResources.prepareDatasetFunction,
+      ),
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      inputPath: resolved.inputPath,
+      resultPath: resolved.resultPath,
+      taskTimeout: sfn.Timeout.duration(DATASET_TASK_TIMEOUT),
+    });
+    addLambdaServiceRetry(prepare);
+
+    const task = this.buildTask(props, resolved, {
+      id: 'CreateDatasetJob',
+      stateName: `${id} ${STATE_SUFFIX.datasetTask}`,
+      manifestBucket: props.bedrockBatchOutputBucket,
+      allManifestKeys: false,
+      resultPath: '$.result',
+    });
+    const keepResult = new sfn.Pass(this, 'KeepJobResult', {
+      stateName: `${id} ${STATE_SUFFIX.keepResult}`,
+      comment: "The job's manifest and result, for the collection.",
+      parameters: { 'manifestKey.$': '$.manifest_key', 'result.$': '$.result' },
+    });
+    const keepFailure = new sfn.Pass(this, 'KeepJobFailure', {
+      stateName: `${id} ${STATE_SUFFIX.keepFailure}`,
+      comment: "The job's manifest and why it returned nothing; its records get no answer.",
+      parameters: {
+        'manifestKey.$': '$.manifest_key',
+        failure: { 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
+      },
+    });
+    task.addCatch(keepFailure, { errors: JOB_END_ERRORS, resultPath: '$.failure' });
+    const map = new sfn.Map(this, 'DatasetMap', {
+      stateName: `${id} ${STATE_SUFFIX.datasetMap}`,
+      comment: 'One Bedrock batch inference job per prepared manifest.',
+      inputPath: resolved.resultPath,
+      resultPath: at('jobs'),
+      itemsPath: '$.plan.manifests',
+      maxConcurrency: resolved.maxConcurrency,
+      itemSelector: {
+        'job_name.$': '$.job_name',
+        'model_id.$': '$.model_id',
+        'model_invocation_type.$': '$.model_invocation_type',
+        'manifest_key.$': '$$.Map.Item.Value.key',
+        'item_index.$': '$$.Map.Item.Index',
+      },
+    });
+    map.itemProcessor(task.next(keepResult));
+
+    const collect = new tasks.LambdaInvoke(this, 'CollectResults', {
+      stateName: `${id} ${STATE_SUFFIX.collect}`,
+      comment: 'Writes results.jsonl in dataset order and returns the DatasetResult.',
+      lambdaFunction: this.invokeTarget(
+        'CollectResultsRef',
+        this.sharedResources.collectResultsFunction,
+      ),
+      payload: sfn.TaskInput.fromObject({
+        'bucket.$': '$.plan.bucket',
+        'workPrefix.$': '$.plan.work_prefix',
+        'jobs.$': '$.jobs',
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      inputPath: resolved.resultPath,
+      resultPath: resolved.resultPath,
+      taskTimeout: sfn.Timeout.duration(DATASET_TASK_TIMEOUT),
+    });
+    addLambdaServiceRetry(collect);
+    prepare.next(map).next(collect);
+    return { prepare, map, task, collect };
+  }
+
+  /**
+   * A reference to a shared function that the state machine's role may invoke by its
+   * unqualified ARN only, not `<arn>:*` (every version and alias), which cdk-nag would report on
+   * the user's state machine as AwsSolutions-IAM5.
+   */
+  private invokeTarget(id: string, fn: lambda.IFunction): lambda.IFunction {
+    const target = lambda.Function.fromFunctionAttributes(this, id, {
+      functionArn: fn.functionArn,
+      sameEnvironment: true,
+    });
+    Object.defineProperty(target, 'resourceArnsForGrantInvoke', { value: [target.functionArn] });
+    return target;
+  }
+
+  private buildTask(
+    props: BedrockBatchSfnProps,
+    resolved: ResolvedProps,
+    options: {
+      id: string;
+      stateName: string;
+      manifestBucket: s3.IBucket;
+      allManifestKeys: boolean;
+      resultPath?: string;
+    },
   ): tasks.LambdaInvoke {
     const outputConfig: Record<string, unknown> = {
       s3Uri: `s3://${props.bedrockBatchOutputBucket.bucketName}/${resolved.outputPrefix}`,
@@ -224,12 +414,12 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       // Two fragments of one state machine may run the same manifest: their jobs must differ.
       fragmentId: this.node.addr,
       'jobName.$': '$.job_name',
-      'manifestKeys.$': '$.manifest_keys',
+      ...(options.allManifestKeys ? { 'manifestKeys.$': '$.manifest_keys' } : {}),
       'modelId.$': '$.model_id',
       roleArn: this.role.roleArn,
       inputDataConfig: {
         s3InputDataConfig: {
-          's3Uri.$': `States.Format('s3://${props.bedrockBatchInputBucket.bucketName}/{}', $.manifest_key)`,
+          's3Uri.$': `States.Format('s3://${options.manifestBucket.bucketName}/{}', $.manifest_key)`,
         },
       },
       outputDataConfig: { s3OutputDataConfig: outputConfig },
@@ -244,31 +434,21 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     }
     if (resolved.jobTags.length > 0) payload.tags = resolved.jobTags.map((tag) => ({ ...tag }));
 
-    // The task invokes the unqualified function ARN only, so the state machine's role needs
-    // lambda:InvokeFunction on that ARN alone, not on `<arn>:*` (every version and alias),
-    // which cdk-nag would report on the user's state machine as AwsSolutions-IAM5.
-    const target = lambda.Function.fromFunctionAttributes(this, 'CreateJobFunctionRef', {
-      functionArn: this.sharedResources.createJobFunction.functionArn,
-      sameEnvironment: true,
-    });
-    Object.defineProperty(target, 'resourceArnsForGrantInvoke', { value: [target.functionArn] });
-    const task = new tasks.LambdaInvoke(this, 'CreateJob', {
-      stateName: `${id} ${STATE_SUFFIX.task}`,
+    const task = new tasks.LambdaInvoke(this, options.id, {
+      stateName: options.stateName,
       comment: 'Creates the Bedrock job, then waits for its result (task token, no polling).',
-      lambdaFunction: target,
+      lambdaFunction: this.invokeTarget(
+        `${options.id}FunctionRef`,
+        this.sharedResources.createJobFunction,
+      ),
+      ...(options.resultPath === undefined ? {} : { resultPath: options.resultPath }),
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject(payload),
       heartbeatTimeout: sfn.Timeout.duration(resolved.heartbeatTimeout),
       taskTimeout: sfn.Timeout.duration(resolved.taskTimeout),
       retryOnServiceExceptions: false,
     });
-    task.addRetry({
-      errors: LAMBDA_SERVICE_ERRORS,
-      interval: Duration.seconds(2),
-      maxAttempts: 6,
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    addLambdaServiceRetry(task);
     addRetry(task, BATCH_ERROR_NAMES.Throttled, resolved.throttlingRetry);
     addRetry(task, BATCH_ERROR_NAMES.QuotaExceeded, resolved.quotaRetry);
     return task;
@@ -285,6 +465,17 @@ class RejectInputParallel extends sfn.Parallel {
   protected override validateState(): string[] {
     return [];
   }
+}
+
+/** Retries errors of the Lambda service itself (not of the function) quickly. */
+function addLambdaServiceRetry(task: tasks.LambdaInvoke): void {
+  task.addRetry({
+    errors: LAMBDA_SERVICE_ERRORS,
+    interval: Duration.seconds(2),
+    maxAttempts: 6,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
 }
 
 function addRetry(task: tasks.LambdaInvoke, error: string, retry: ResolvedRetry): void {

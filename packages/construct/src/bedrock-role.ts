@@ -9,6 +9,7 @@ import {
 } from './arns.js';
 import type { BedrockBatchVpcConfig } from './bedrock-batch-sfn-props.js';
 import { acknowledgeWildcardResources } from './nag-acknowledgements.js';
+import { WORK_PREFIX } from './service-constants.js';
 
 /** What the Bedrock service role of one fragment must reach. */
 interface BedrockRoleOptions {
@@ -29,7 +30,8 @@ interface BedrockRoleResult {
 
 /**
  * Creates (or takes) the service role Bedrock runs a fragment's jobs as, and gives it exactly
- * what a job needs: read the input bucket, write the output bucket under the prefix, use the
+ * what a job needs: read the input bucket and the datasets' manifests (the work folder of the
+ * output bucket), write the output bucket under the prefix, use the
  * KMS keys involved, invoke the models (unless a managed policy narrows them) and, with a VPC,
  * manage its network interfaces in the given subnets and security groups. The trust policy
  * admits Bedrock for this account's batch jobs only (`aws:SourceAccount`, `aws:SourceArn`).
@@ -69,6 +71,14 @@ function configureBedrockRole(scope: Construct, options: BedrockRoleOptions): Be
       resources: [options.inputBucket.arnForObjects('*')],
     }),
     'Manifest keys are chosen per execution (manifest_keys in the fragment input), anywhere in the input bucket.',
+  );
+  add(
+    new iam.PolicyStatement({
+      sid: 'ReadDatasetManifests',
+      actions: ['s3:GetObject'],
+      resources: [options.outputBucket.arnForObjects(`${WORK_PREFIX}*`)],
+    }),
+    'The manifests of a dataset input are written per execution under the work folder of the output bucket; scoped to that folder.',
   );
   const buckets = [options.inputBucket, options.outputBucket];
   add(

@@ -4,7 +4,12 @@ import { aws_lambda as lambda } from 'aws-cdk-lib';
 import { HandlerBundleNotFoundError } from './errors.js';
 
 /** The prebuilt bundles of `@bedrock-batch/handlers` this package ships, one folder each. */
-type HandlerBundleName = 'create-job' | 'job-event' | 'reconcile';
+type HandlerBundleName =
+  | 'create-job'
+  | 'job-event'
+  | 'reconcile'
+  | 'prepare-dataset'
+  | 'collect-results';
 
 /** Lambda `handler` setting of every bundle: `index.mjs` exports `handler`. */
 const BUNDLE_HANDLER = 'index.handler';

@@ -1,5 +1,6 @@
 export { BedrockBatchSfn } from './bedrock-batch-sfn.js';
 export type {
+  BedrockBatchDatasetQuotas,
   BedrockBatchRetryOptions,
   BedrockBatchSfnProps,
   BedrockBatchVpcConfig,

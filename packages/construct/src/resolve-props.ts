@@ -1,12 +1,18 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import {
+  type BedrockBatchDatasetQuotas,
   type BedrockBatchRetryOptions,
   type BedrockBatchSfnProps,
   HandlerLogLevel,
   ModelInvocationType,
 } from './bedrock-batch-sfn-props.js';
 import { InvalidPropError } from './errors.js';
-import { BEDROCK_LIMITS, RESERVED_TAG_PREFIX, TAG_CHARACTER_PATTERN } from './service-constants.js';
+import {
+  BEDROCK_LIMITS,
+  DEFAULT_RECORDS_PER_JOB,
+  RESERVED_TAG_PREFIX,
+  TAG_CHARACTER_PATTERN,
+} from './service-constants.js';
 
 /** Defaults of the optional props, in one place. */
 const DEFAULTS = Object.freeze({
@@ -68,6 +74,8 @@ interface ResolvedProps {
   readonly throttlingRetry: ResolvedRetry;
   readonly quotaRetry: ResolvedRetry;
   readonly jobTags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  /** Quota overrides handed to the preparation step, when any are set. */
+  readonly datasetQuotas: Readonly<Record<string, number>> | undefined;
 }
 
 /** A duration as the caller wrote it, e.g. `Duration.minutes(90)`. */
@@ -148,6 +156,33 @@ function checkIntegerRange(prop: string, value: unknown, min: number, max: numbe
     throw new InvalidPropError(prop, `must be an integer between ${min} and ${max}`, value);
   }
   return value;
+}
+
+/** Upper bound of a quota override (Step Functions JSON numbers stay exact below 2^53). */
+const MAX_QUOTA = Number.MAX_SAFE_INTEGER;
+
+function resolveDatasetQuotas(
+  value: BedrockBatchDatasetQuotas | undefined,
+): Readonly<Record<string, number>> | undefined {
+  if (value === undefined) return undefined;
+  const quotas: Record<string, number> = {};
+  for (const [name, quota] of Object.entries(value)) {
+    if (quota === undefined) continue;
+    if (Token.isUnresolved(quota)) {
+      throw new InvalidPropError(`datasetQuotas.${name}`, 'must be a number, not a token', quota);
+    }
+    quotas[name] = checkIntegerRange(`datasetQuotas.${name}`, quota, 1, MAX_QUOTA);
+  }
+  const min = quotas.minRecordsPerJob ?? DEFAULT_RECORDS_PER_JOB.min;
+  const max = quotas.maxRecordsPerJob ?? DEFAULT_RECORDS_PER_JOB.max;
+  if (min > max) {
+    throw new InvalidPropError(
+      'datasetQuotas.minRecordsPerJob',
+      `must not exceed datasetQuotas.maxRecordsPerJob (${max})`,
+      min,
+    );
+  }
+  return Object.keys(quotas).length === 0 ? undefined : Object.freeze(quotas);
 }
 
 function resolveRetry(
@@ -329,6 +364,7 @@ function resolveProps(props: BedrockBatchSfnProps): ResolvedProps {
     ),
     quotaRetry: resolveRetry('quotaRetry', props.quotaRetry, DEFAULTS.quotaRetry),
     jobTags: resolveJobTags(props.jobTags),
+    datasetQuotas: resolveDatasetQuotas(props.datasetQuotas),
   };
 }
 

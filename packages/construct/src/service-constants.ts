@@ -10,6 +10,10 @@ const BATCH_ERROR_NAMES = Object.freeze({
   InvalidInput: 'BedrockBatch.InvalidInput',
   Throttled: 'BedrockBatch.Throttled',
   QuotaExceeded: 'BedrockBatch.QuotaExceeded',
+  Failed: 'Failed',
+  Stopped: 'Stopped',
+  Expired: 'Expired',
+  NoOutput: 'BedrockBatch.NoOutput',
 });
 
 /** Bedrock API limits the props are checked against (the schema's `BEDROCK_API_LIMITS`, in part). */
@@ -33,6 +37,12 @@ const TAG_CHARACTER_PATTERN = /^[a-zA-Z0-9\s._:/=+@-]*$/;
 /** Folder of the job tickets in an output bucket (the schema's `CONTROL_PREFIX`). */
 const CONTROL_PREFIX = 'bedrock-batch-control/';
 
+/** Bedrock's default records per job (the schema's `DEFAULT_BATCH_QUOTAS`, in part). */
+const DEFAULT_RECORDS_PER_JOB = Object.freeze({ min: 100, max: 50_000 });
+
+/** Folder of the datasets' work (manifests, `results.jsonl`) in an output bucket (the schema's `WORK_PREFIX`). */
+const WORK_PREFIX = 'bedrock-batch-work/';
+
 /** `source` of Bedrock's job state change events. */
 const EVENT_SOURCE = 'aws.bedrock';
 
@@ -52,9 +62,11 @@ export {
   BATCH_ERROR_NAMES,
   BEDROCK_LIMITS,
   CONTROL_PREFIX,
+  DEFAULT_RECORDS_PER_JOB,
   EVENT_DETAIL_TYPE,
   EVENT_SOURCE,
   RESERVED_TAG_PREFIX,
   TAG_CHARACTER_PATTERN,
   TERMINAL_STATUSES,
+  WORK_PREFIX,
 };

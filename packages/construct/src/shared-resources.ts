@@ -24,12 +24,21 @@ import {
   EVENT_DETAIL_TYPE,
   EVENT_SOURCE,
   TERMINAL_STATUSES,
+  WORK_PREFIX,
 } from './service-constants.js';
 
 /** Construct id of the shared resources under the stack. */
 const SHARED_RESOURCES_ID = 'BedrockBatchSfnShared';
 /** How long a reconcile run may take. */
 const RECONCILE_FUNCTION_TIMEOUT = Duration.minutes(5);
+/**
+ * Memory of the prepare-dataset and collect-results functions. The benchmark
+ * (`bench:datasets` in the examples) measures their peak memory on a million 1-KiB records;
+ * memory also buys CPU in Lambda, and both functions are CPU-bound.
+ */
+const DATASET_FUNCTION_MEMORY_MB = 1024;
+/** Timeout of the prepare-dataset and collect-results functions: Lambda's longest. */
+const DATASET_FUNCTION_TIMEOUT = Duration.minutes(15);
 /** Retention of the handlers' log groups. */
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Most verbose first. */
@@ -52,6 +61,10 @@ const REASON_EXECUTIONS =
   'Reconcile reads the execution named by a job tag (states:DescribeExecution, read-only) before it stops the job; the fragment cannot know the state machine it runs in, so any execution of this account and Region.';
 const REASON_TICKETS =
   "Job tickets are named after the job; scoped to this stack's ticket folder of the output bucket.";
+const REASON_DATASETS =
+  'Dataset keys are chosen per execution (dataset_keys in the fragment input), anywhere in the input bucket.';
+const REASON_WORK =
+  "A dataset's manifests and results.jsonl are written per execution under the work folder of the output bucket; scoped to that folder.";
 const REASON_OUTPUT =
   'Job output keys contain the job id Bedrock assigns; scoped to the configured output prefix.';
 
@@ -68,6 +81,8 @@ export interface FragmentRegistration {
   readonly logLevel: HandlerLogLevel | undefined;
   /** The Bedrock service role the fragment's jobs run as. */
   readonly bedrockRole: iam.IRole;
+  /** Where the fragment's manifests and datasets are read from. */
+  readonly inputBucket: s3.IBucket;
   /** Where the fragment's jobs write their output. */
   readonly outputBucket: s3.IBucket;
   /** Key prefix of the output, ending with `/`. */
@@ -120,6 +135,10 @@ export class BedrockBatchSharedResources extends Construct {
   public readonly jobStateRule: events.Rule;
   /** Schedule of the reconcile function. */
   public readonly reconcileRule: events.Rule;
+  /** Splits a dataset (`dataset_keys` input) into one manifest per job. */
+  public readonly prepareDatasetFunction: lambda.Function;
+  /** Merges the jobs' outputs of a dataset into `results.jsonl`, in dataset order. */
+  public readonly collectResultsFunction: lambda.Function;
   /**
    * The owner id every job of this stack is tagged with (`BEDROCK_BATCH_OWNER`), so two stacks
    * never act on each other's jobs: the stack name, unique per account and Region.
@@ -130,6 +149,8 @@ export class BedrockBatchSharedResources extends Construct {
   private readonly createJob: HandlerParts;
   private readonly jobEvent: HandlerParts;
   private readonly reconcile: HandlerParts;
+  private readonly prepareDataset: HandlerParts;
+  private readonly collectResults: HandlerParts;
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -160,6 +181,24 @@ export class BedrockBatchSharedResources extends Construct {
       timeout: RECONCILE_FUNCTION_TIMEOUT,
       environment: commonEnvironment,
     });
+    const datasetEnvironment = {
+      POWERTOOLS_SERVICE_NAME: 'bedrock-batch',
+      POWERTOOLS_LOG_LEVEL: logLevel,
+    };
+    this.prepareDataset = this.handler('PrepareDataset', 'prepare-dataset', {
+      description: 'BedrockBatchSfn: splits a dataset into one manifest per batch job.',
+      timeout: DATASET_FUNCTION_TIMEOUT,
+      memorySize: DATASET_FUNCTION_MEMORY_MB,
+      environment: datasetEnvironment,
+    });
+    this.collectResults = this.handler('CollectResults', 'collect-results', {
+      description: "BedrockBatchSfn: merges a dataset's job outputs into results.jsonl.",
+      timeout: DATASET_FUNCTION_TIMEOUT,
+      memorySize: DATASET_FUNCTION_MEMORY_MB,
+      environment: datasetEnvironment,
+    });
+    this.prepareDatasetFunction = this.prepareDataset.fn;
+    this.collectResultsFunction = this.collectResults.fn;
     this.createJobFunction = this.createJob.fn;
     this.jobEventFunction = this.jobEvent.fn;
     this.reconcileFunction = this.reconcile.fn;
@@ -210,7 +249,18 @@ export class BedrockBatchSharedResources extends Construct {
         prefix,
       );
     }
+    if (
+      !Token.isUnresolved(prefix) &&
+      (WORK_PREFIX.startsWith(prefix) || prefix.startsWith(WORK_PREFIX))
+    ) {
+      throw new InvalidPropError(
+        'outputPrefix',
+        `must not contain or lie inside "${WORK_PREFIX}", where the datasets' manifests and results are written, apart from the jobs' output`,
+        prefix,
+      );
+    }
     this.registrations.push(registration);
+    this.grantDatasetAccess(registration);
 
     const passRole = new iam.PolicyStatement({
       actions: ['iam:PassRole'],
@@ -264,6 +314,62 @@ export class BedrockBatchSharedResources extends Construct {
     }
   }
 
+  /**
+   * The dataset functions' grants for one fragment: prepare-dataset reads the input bucket and
+   * writes manifests under the work folder; collect-results reads the manifests and the jobs'
+   * output, and writes `results.jsonl` under the work folder.
+   */
+  private grantDatasetAccess(registration: FragmentRegistration): void {
+    const { inputBucket, outputBucket, outputPrefix, outputKeys } = registration;
+    const work = outputBucket.arnForObjects(`${WORK_PREFIX}*`);
+    const readDataset = new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [inputBucket.arnForObjects('*')],
+    });
+    const listDataset = new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [inputBucket.bucketArn],
+    });
+    // Multipart uploads: CreateMultipartUpload, UploadPart and Complete are s3:PutObject.
+    const writeWork = new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [work],
+    });
+    const readWork = new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [work, outputBucket.arnForObjects(`${outputPrefix}*`)],
+    });
+    const listWork = new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [outputBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${WORK_PREFIX}*`, `${outputPrefix}*`] } },
+    });
+    const prepare = resourceOf(this.prepareDataset.policy);
+    this.prepareDataset.policy.addStatements(readDataset, listDataset, writeWork);
+    acknowledgeWildcardResources(prepare, readDataset, REASON_DATASETS);
+    acknowledgeWildcardResources(prepare, writeWork, REASON_WORK);
+    const collect = resourceOf(this.collectResults.policy);
+    this.collectResults.policy.addStatements(readWork, listWork, writeWork);
+    acknowledgeWildcardResources(collect, readWork, `${REASON_WORK} ${REASON_OUTPUT}`);
+    acknowledgeWildcardResources(collect, writeWork, REASON_WORK);
+
+    const inputKey = inputBucket.encryptionKey;
+    if (inputKey !== undefined) {
+      this.prepareDataset.policy.addStatements(
+        new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [inputKey.keyArn] }),
+      );
+    }
+    if (outputKeys.length > 0) {
+      // Multipart uploads to SSE-KMS objects need kms:Decrypt as well as kms:GenerateDataKey.
+      const useOutputKeys = new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [...new Set(outputKeys.map((key) => key.keyArn))],
+      });
+      this.prepareDataset.policy.addStatements(useOutputKeys);
+      this.collectResults.policy.addStatements(useOutputKeys);
+    }
+  }
+
   /** The reconcile period of the stack, in minutes: the shortest any fragment asks for. */
   public reconcileMinutes(): number {
     const periods = this.registrations.map((r) => r.reconcileMinutes);
@@ -300,6 +406,7 @@ export class BedrockBatchSharedResources extends Construct {
     options: {
       description: string;
       timeout: Duration;
+      memorySize?: number;
       environment: Record<string, string>;
     },
   ): HandlerParts {
@@ -321,7 +428,7 @@ export class BedrockBatchSharedResources extends Construct {
       architecture: lambda.Architecture.ARM_64,
       code: handlerCode(bundle),
       handler: BUNDLE_HANDLER,
-      memorySize: 256,
+      memorySize: options.memorySize ?? 256,
       timeout: options.timeout,
       role,
       logGroup,

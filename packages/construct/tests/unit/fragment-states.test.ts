@@ -1,11 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  CfnParameter,
-  Duration,
-  aws_ec2 as ec2,
-  aws_kms as kms,
-  aws_stepfunctions as sfn,
-} from 'aws-cdk-lib';
+import { CfnParameter, Duration, aws_ec2 as ec2, aws_kms as kms } from 'aws-cdk-lib';
 import { ModelInvocationType } from '../../src/index.js';
 import { allStates, aslErrors, definitionOf } from '../helpers/definition.js';
 import { addFragment, machineWith, newStack } from '../helpers/stacks.js';
@@ -308,14 +302,23 @@ describe('Construct: BedrockBatchSfn states', () => {
     // Assess
     expect(names.sort()).toEqual([
       'Reviews Check Input',
+      'Reviews Collect Results',
       'Reviews Create Job And Wait',
+      'Reviews Dataset Job And Wait',
       'Reviews Default Invocation Type',
       'Reviews Invalid Input',
+      'Reviews Keep Job Failure',
+      'Reviews Keep Job Result',
+      'Reviews Prepare Dataset',
       'Reviews Reject Input',
+      'Reviews Run Dataset Jobs',
       'Reviews Run Jobs',
     ]);
     expect(fragment.startState.stateId).toBe('Reviews Check Input');
-    expect(fragment.endStates).toEqual([fragment.mapState, fragment.rejectInputState]);
-    expect(fragment.endStates.some((state) => state instanceof sfn.TaskStateBase)).toBe(false);
+    expect(fragment.endStates).toEqual([
+      fragment.mapState,
+      fragment.rejectInputState,
+      fragment.collectResultsTask,
+    ]);
   });
 });

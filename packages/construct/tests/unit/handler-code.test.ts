@@ -43,11 +43,11 @@ describe('Function: handlerBundleDirectory', () => {
     expect(act).toThrow(expected);
   });
 
-  it('finds the three bundles this package ships in its dist/lambda folder', () => {
+  it('finds the five bundles this package ships in its dist/lambda folder', () => {
     // Act
-    const folders = (['create-job', 'job-event', 'reconcile'] as const).map((name) =>
-      handlerBundleDirectory(name),
-    );
+    const folders = (
+      ['create-job', 'job-event', 'reconcile', 'prepare-dataset', 'collect-results'] as const
+    ).map((name) => handlerBundleDirectory(name));
 
     // Assess
     for (const folder of folders)
@@ -66,7 +66,7 @@ describe('Construct: handler assets', () => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  it('deploys each of the three bundles as an asset of its index.mjs alone', () => {
+  it('deploys each of the five bundles as an asset of its index.mjs alone', () => {
     // Prepare
     const app = new App({ outdir });
     const stack = newStack('AssetStack', app);
@@ -83,7 +83,7 @@ describe('Construct: handler assets', () => {
       const key = String((fn.Properties as { Code: { S3Key: unknown } }).Code.S3Key);
       return join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
     });
-    expect(folders).toHaveLength(3);
+    expect(folders).toHaveLength(5);
     for (const folder of folders) {
       expect(existsSync(folder)).toBe(true);
       expect(readdirSync(folder, { recursive: true }).map(String)).toEqual(['index.mjs']);

@@ -83,6 +83,16 @@ describe('Construct: BedrockBatchSfn IAM', () => {
           'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^In/), 'Arn'] }, '/*']],
         },
       }),
+      expect.objectContaining({
+        Sid: 'ReadDatasetManifests',
+        Action: 's3:GetObject',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [expect.stringMatching(/^Out/), 'Arn'] }, '/bedrock-batch-work/*'],
+          ],
+        },
+      }),
       expect.objectContaining({ Sid: 'ListBuckets', Action: 's3:ListBucket' }),
       expect.objectContaining({
         Sid: 'WriteOutput',
@@ -93,7 +103,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
       }),
       expect.objectContaining({ Sid: 'InvokeModels', Action: 'bedrock:InvokeModel' }),
     ]);
-    const invoke = JSON.stringify(statements[3]?.Resource);
+    const invoke = JSON.stringify(statements[4]?.Resource);
     for (const kind of [
       ':foundation-model/*',
       ':inference-profile/*',
@@ -244,6 +254,83 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     );
   });
 
+  it('lets prepare-dataset read the input bucket and write only under the work folder', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch', {
+      bedrockBatchInputBucket: new s3.Bucket(stack, 'In'),
+      bedrockBatchOutputBucket: new s3.Bucket(stack, 'Out'),
+    });
+
+    // Act
+    const statements = statementsOf(
+      Template.fromStack(stack),
+      'BedrockBatchSfnSharedPrepareDatasetPolicy',
+    );
+
+    // Assess
+    const objects = (bucket: RegExp, suffix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(bucket), 'Arn'] }, suffix]],
+    });
+    expect(statements.slice(1)).toEqual([
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects(/^In/, '/*') },
+      {
+        Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^In/), 'Arn'] },
+      },
+      {
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Effect: 'Allow',
+        Resource: objects(/^Out/, '/bedrock-batch-work/*'),
+      },
+    ]);
+    expect(actionsOf(statements.slice(0, 1))).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+  });
+
+  it('lets collect-results read the manifests and the job output and write only under the work folder', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch', {
+      bedrockBatchInputBucket: new s3.Bucket(stack, 'In'),
+      bedrockBatchOutputBucket: new s3.Bucket(stack, 'Out'),
+      outputPrefix: 'jobs/',
+    });
+
+    // Act
+    const statements = statementsOf(
+      Template.fromStack(stack),
+      'BedrockBatchSfnSharedCollectResultsPolicy',
+    );
+
+    // Assess
+    const objects = (suffix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Out/), 'Arn'] }, suffix]],
+    });
+    expect(statements.slice(1)).toEqual([
+      {
+        Action: 's3:GetObject',
+        Effect: 'Allow',
+        Resource: [objects('/bedrock-batch-work/*'), objects('/jobs/*')],
+      },
+      {
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': ['bedrock-batch-work/*', 'jobs/*'] } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Out/), 'Arn'] },
+      },
+      {
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Effect: 'Allow',
+        Resource: objects('/bedrock-batch-work/*'),
+      },
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('"In');
+  });
+
   it('lets reconcile describe any execution of the account and Region, and nothing more on Step Functions', () => {
     // Prepare
     const stack = newStack();
@@ -323,6 +410,14 @@ describe('Construct: BedrockBatchSfn IAM', () => {
         Resource: keyArn,
       });
     }
+    // Multipart uploads of manifests and results.jsonl to SSE-KMS objects need both actions.
+    for (const fn of ['PrepareDataset', 'CollectResults']) {
+      expect(statementsOf(template, `BedrockBatchSfnShared${fn}Policy`)).toContainEqual({
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Effect: 'Allow',
+        Resource: keyArn,
+      });
+    }
   });
 
   it('scopes the VPC permissions of the Bedrock role to the given subnets and groups', () => {
@@ -349,7 +444,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     });
   });
 
-  it('lets the state machine invoke the create-job function ARN, without a version wildcard', () => {
+  it('lets the state machine invoke the create-job and dataset function ARNs, without a version wildcard', () => {
     // Prepare
     const stack = newStack();
     machineWith(stack, [addFragment(stack, 'Batch')]);
@@ -359,13 +454,16 @@ describe('Construct: BedrockBatchSfn IAM', () => {
 
     // Assess
     const statements = statementsOf(template, 'StateMachineRoleDefaultPolicy');
-    expect(statements).toContainEqual({
-      Action: 'lambda:InvokeFunction',
-      Effect: 'Allow',
-      Resource: {
-        'Fn::GetAtt': [expect.stringMatching(/^BedrockBatchSfnSharedCreateJobFunction/), 'Arn'],
-      },
-    });
+    for (const fn of ['CreateJob', 'PrepareDataset', 'CollectResults']) {
+      expect(statements).toContainEqual({
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::GetAtt': [expect.stringMatching(`^BedrockBatchSfnShared${fn}Function`), 'Arn'],
+        },
+      });
+    }
+    expect(JSON.stringify(statements)).not.toContain(':*');
   });
 
   it('uses the partition pseudo parameter in every ARN it writes', () => {
@@ -394,7 +492,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
 
     // Assess
     expect(fragment.bedrockBatchRole).toBe(role);
-    template.resourceCountIs('AWS::IAM::Role', 4);
+    template.resourceCountIs('AWS::IAM::Role', 6);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('^BatchBedrockBatchRolePolicy'),
       Roles: [{ Ref: Match.stringLikeRegexp('^MyBedrockRole') }],

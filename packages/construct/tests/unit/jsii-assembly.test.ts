@@ -20,6 +20,7 @@ describe('Build: the jsii assembly (.jsii) of the package', () => {
         Object.entries(assembly.types).map(([fqn, type]) => [fqn.split('.').pop(), type.kind]),
       ),
     ).toEqual({
+      BedrockBatchDatasetQuotas: 'interface',
       BedrockBatchRetryOptions: 'interface',
       BedrockBatchSfn: 'class',
       BedrockBatchSfnProps: 'interface',

@@ -33,7 +33,13 @@ const REQUEST_TIMEOUT_MS = 120_000;
 /** Packing the dependencies into an empty cache took about half a minute here. */
 const SETUP_TIMEOUT_MS = 10 * 60_000;
 const TEST_TIMEOUT_MS = 3 * 60_000;
-const BUNDLES = ['create-job', 'job-event', 'reconcile'] as const;
+const BUNDLES = [
+  'collect-results',
+  'create-job',
+  'job-event',
+  'prepare-dataset',
+  'reconcile',
+] as const;
 
 const S3 = 'aws-cdk-lib.aws_s3';
 const IAM = 'aws-cdk-lib.aws_iam';
@@ -144,7 +150,7 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
   });
 
   it(
-    'synthesizes the seed stack written in Python: three bundled functions, the task, both rules',
+    'synthesizes the seed stack written in Python: five bundled functions, the task, both rules',
     async () => {
       // Prepare: the seed's usage code as Python runs it
       //   app = App(); stack = Stack(app, "SeedStack")
@@ -265,13 +271,13 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
       const json = (await py.invoke(template, 'toJSON')) as Template;
       const outdir = (await py.get(app, 'outdir')) as string;
 
-      // Assess: the three functions' code is an asset staged from the construct's bundles
+      // Assess: the functions' code is an asset staged from the construct's bundles
       const resources = Object.values(json.Resources);
       const ofType = (type: string) => resources.filter((r) => r.Type === type);
       const functions = ofType('AWS::Lambda::Function').map(
         (f) => f.Properties as { Code: { S3Key: string }; Handler: string; Runtime: string },
       );
-      expect(functions).toHaveLength(3);
+      expect(functions).toHaveLength(BUNDLES.length);
       const staged = functions.map((fn) => {
         expect(fn).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x' });
         expect(fn.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
@@ -298,9 +304,17 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
       });
       expect(states.InputState?.Next).toBe('AwsBedrockBatchSfn Check Input');
       expect(states['AwsBedrockBatchSfn Run Jobs']?.Next).toBe('OutputState');
-      // The seed's loop finds no TaskStateBase among the end states (a Map and a Parallel).
-      expect(endStates.map(fqnOf).sort()).toEqual([`${SFN}.Map`, `${SFN}.Parallel`]);
-      expect(states.FailState).toBeUndefined();
+      // The seed's loop finds one TaskStateBase among the end states: the dataset collection,
+      // which it catches; the manifest path stays uncaught, as upstream.
+      expect(endStates.map(fqnOf).sort()).toEqual([
+        `${SFN}.Map`,
+        `${SFN}.Parallel`,
+        'aws-cdk-lib.aws_stepfunctions_tasks.LambdaInvoke',
+      ]);
+      expect(states['AwsBedrockBatchSfn Collect Results']?.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], Next: 'FailState' },
+      ]);
+      expect(states['AwsBedrockBatchSfn Run Jobs']?.Catch).toBeUndefined();
 
       // Assess: the job-state rule and the reconcile schedule
       const rules = ofType('AWS::Events::Rule').map((r) => r.Properties ?? {});
@@ -328,7 +342,9 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
 
       // Assess: the kernel called the Python aspect back for every construct, ours included,
       // and the client answered each callback with one `complete`
-      expect(visited.filter((fqn) => fqn === 'aws-cdk-lib.aws_lambda.CfnFunction')).toHaveLength(3);
+      expect(visited.filter((fqn) => fqn === 'aws-cdk-lib.aws_lambda.CfnFunction')).toHaveLength(
+        BUNDLES.length,
+      );
       expect(visited).toContain(`${CONSTRUCT}.BedrockBatchSfn`);
       expect(runtime().requestCounts.get('complete')).toBe(visited.length);
     },
@@ -430,7 +446,7 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
             (f.Properties as { Environment: { Variables: Record<string, string> } }).Environment
               .Variables.POWERTOOLS_LOG_LEVEL,
         );
-      expect(levels).toEqual(['DEBUG', 'DEBUG', 'DEBUG']);
+      expect(levels).toEqual(BUNDLES.map(() => 'DEBUG'));
     },
     TEST_TIMEOUT_MS,
   );

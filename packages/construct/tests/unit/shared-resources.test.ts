@@ -34,9 +34,9 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     const template = Template.fromStack(stack);
 
     // Assess
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.resourceCountIs('AWS::Events::Rule', 2);
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.resourceCountIs('AWS::Logs::LogGroup', 5);
     expect(first.sharedResources).toBe(second.sharedResources);
     expect(first.createJobFunction).toBe(second.createJobFunction);
     expect(first.bedrockBatchRole).not.toBe(second.bedrockBatchRole);
@@ -52,7 +52,13 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
 
     // Assess
     const functions = functionsOf(template);
-    expect(Object.keys(functions).sort()).toEqual(['CreateJob', 'JobEvent', 'Reconcile']);
+    expect(Object.keys(functions).sort()).toEqual([
+      'CollectResults',
+      'CreateJob',
+      'JobEvent',
+      'PrepareDataset',
+      'Reconcile',
+    ]);
     for (const fn of Object.values(functions)) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -208,7 +214,7 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['One', 'Two']);
     expect(environmentOf(Template.fromStack(one), 'CreateJob').BEDROCK_BATCH_OWNER).toBe('One');
     expect(environmentOf(Template.fromStack(two), 'CreateJob').BEDROCK_BATCH_OWNER).toBe('Two');
-    Template.fromStack(two).resourceCountIs('AWS::Lambda::Function', 3);
+    Template.fromStack(two).resourceCountIs('AWS::Lambda::Function', 5);
   });
 
   it('synthesizes stacks of the same name in two apps in one process', () => {
@@ -221,8 +227,8 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     machineWith(second, [addFragment(second)]);
 
     // Assess
-    Template.fromStack(first).resourceCountIs('AWS::Lambda::Function', 3);
-    Template.fromStack(second).resourceCountIs('AWS::Lambda::Function', 3);
+    Template.fromStack(first).resourceCountIs('AWS::Lambda::Function', 5);
+    Template.fromStack(second).resourceCountIs('AWS::Lambda::Function', 5);
   });
 
   it('runs two fragments in one state machine, with distinct state names', () => {
@@ -257,7 +263,7 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     const nested = addFragment(group, 'Nested');
 
     // Assess
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 3);
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 5);
     expect(nested.sharedResources.node.path).toBe('TestStack/BedrockBatchSfnShared');
   });
 
