@@ -1,4 +1,5 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import type { BedrockBatchDatasetQuotas } from '@bedrock-batch/construct';
 import {
   type BedrockEmulatorOptions,
   type Clock,
@@ -28,6 +29,10 @@ interface E2e {
   readonly clock: Clock;
   /** Uploads text to the stack's bucket. */
   put(key: string, body: string, stack?: string): Promise<void>;
+  /** The text of an object of the stack's bucket. */
+  text(key: string, stack?: string): Promise<string>;
+  /** The keys of the stack's bucket under `prefix`. */
+  keys(prefix: string, stack?: string): Promise<string[]>;
   /** Uploads `count` generated review records as one manifest; returns its key. */
   manifest(n: number, count?: number, stack?: string): Promise<string>;
   /** Starts an execution of `<stack>/Pipeline`. */
@@ -51,6 +56,7 @@ function synthE2eApp(
     twoFragments?: boolean;
     maxConcurrency?: number;
     slowStepMs?: number;
+    datasetQuotas?: BedrockBatchDatasetQuotas;
   } = {},
 ): string {
   return synthesizeApp('bedrock-batch-e2e-', (app) => {
@@ -59,6 +65,7 @@ function synthE2eApp(
         twoFragments: options.twoFragments ?? false,
         ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
         ...(options.slowStepMs !== undefined ? { slowStepMs: options.slowStepMs } : {}),
+        ...(options.datasetQuotas !== undefined ? { datasetQuotas: options.datasetQuotas } : {}),
       });
     }
   });
@@ -74,6 +81,7 @@ async function startE2e(
     twoFragments?: boolean;
     maxConcurrency?: number;
     slowStepMs?: number;
+    datasetQuotas?: BedrockBatchDatasetQuotas;
     bedrock?: BedrockEmulatorOptions;
     clock?: Clock;
   } = {},
@@ -109,6 +117,22 @@ async function startE2e(
     put: async (key, body, stack = defaultStack) => {
       const bucket = app.bucket(`${stack}/Data`).name;
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
+    text: async (key, stack = defaultStack) => {
+      const bucket = app.bucket(`${stack}/Data`).name;
+      const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await response.Body?.transformToString('utf8')) ?? '';
+    },
+    keys: async (prefix, stack = defaultStack) => {
+      const bucket = app.bucket(`${stack}/Data`).name;
+      const keys: string[] = [];
+      for await (const page of paginateListObjectsV2(
+        { client: s3 },
+        { Bucket: bucket, Prefix: prefix },
+      )) {
+        keys.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
+      }
+      return keys;
     },
     manifest: async (n, count = 100, stack = defaultStack) => {
       const key = `input/part-${n}.jsonl`;

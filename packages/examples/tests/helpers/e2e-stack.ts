@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { BedrockBatchSfn } from '@bedrock-batch/construct';
+import { type BedrockBatchDatasetQuotas, BedrockBatchSfn } from '@bedrock-batch/construct';
 import {
   Duration,
   aws_lambda as lambda,
@@ -29,6 +29,11 @@ interface E2eStackProps extends StackProps {
    * @default - no such step
    */
   readonly slowStepMs?: number;
+  /**
+   * The fragments' `datasetQuotas`.
+   * @default - the construct's default
+   */
+  readonly datasetQuotas?: BedrockBatchDatasetQuotas;
 }
 
 const SLOW_STEP_CODE = fileURLToPath(new URL('../fixtures/functions/slow-step', import.meta.url));
@@ -52,6 +57,7 @@ class E2eStack extends Stack {
       timeout: Duration.hours(24),
       resultPath: props.twoFragments ? '$.first' : '$',
       ...(props.maxConcurrency !== undefined ? { maxConcurrency: props.maxConcurrency } : {}),
+      ...(props.datasetQuotas !== undefined ? { datasetQuotas: props.datasetQuotas } : {}),
     });
     first.addCatch(failed);
     let chain: sfn.IChainable & sfn.INextable = first;

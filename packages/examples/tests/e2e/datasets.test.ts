@@ -1,0 +1,213 @@
+import { StopModelInvocationJobCommand } from '@aws-sdk/client-bedrock';
+import {
+  BatchErrorName,
+  type DatasetResult,
+  DatasetResultSchema,
+  RECORD_NOT_RETURNED,
+  type ResultLine,
+  ResultLineSchema,
+  WORK_PREFIX,
+} from '@bedrock-batch/schema';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { generateReviewRecords } from '../../src/demo/sample-reviews.js';
+import { type E2e, MODEL_ID, startE2e } from '../helpers/e2e-harness.js';
+
+/**
+ * `count` review records as dataset lines; every `withoutIdEvery`-th record (1-based) has no
+ * `recordId`, so the fragment generates one from its position.
+ */
+function datasetText(file: number, count: number, withoutIdEvery = 0): string {
+  const { records } = generateReviewRecords(file, count);
+  return records
+    .map((record, index) =>
+      withoutIdEvery > 0 && (index + 1) % withoutIdEvery === 0
+        ? JSON.stringify({ modelInput: record.modelInput })
+        : JSON.stringify(record),
+    )
+    .join('\n');
+}
+
+/** The ids a dataset's results must carry, in order: given ids, or `R` + 11-digit position. */
+function expectedIds(
+  files: Array<[file: number, count: number, withoutIdEvery: number]>,
+): string[] {
+  const ids: string[] = [];
+  for (const [file, count, withoutIdEvery] of files) {
+    const { records } = generateReviewRecords(file, count);
+    records.forEach((record, index) => {
+      const generated = withoutIdEvery > 0 && (index + 1) % withoutIdEvery === 0;
+      ids.push(generated ? `R${String(ids.length).padStart(11, '0')}` : record.recordId);
+    });
+  }
+  return ids;
+}
+
+function datasetInput(datasetKeys: string[], extra: Record<string, unknown> = {}) {
+  return { job_name: 'reviews', dataset_keys: datasetKeys, model_id: MODEL_ID, ...extra };
+}
+
+describe('E2E: a dataset goes in, results come out in dataset order', () => {
+  let e2e: E2e;
+  const files: Array<[number, number, number]> = [
+    [11, 130, 7],
+    [12, 75, 0],
+    [13, 262, 10],
+  ];
+
+  beforeAll(async () => {
+    // Jobs of at most 200 records, so that this small dataset makes several jobs.
+    e2e = await startE2e({ datasetQuotas: { maxRecordsPerJob: 200 } });
+    // The first file by key, the other two under a prefix (in key order: a, b).
+    await e2e.put('datasets/first.jsonl', datasetText(...files[0]!));
+    await e2e.put('datasets/rest/a.jsonl', `${datasetText(...files[1]!)}\n\n`);
+    await e2e.put('datasets/rest/b.jsonl', datasetText(...files[2]!));
+    await e2e.put('datasets/rest/notes.txt', 'not part of the dataset');
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  async function resultLines(result: DatasetResult): Promise<ResultLine[]> {
+    const text = await e2e.text(result.results_key);
+    return text
+      .trim()
+      .split('\n')
+      .map((line) => ResultLineSchema.parse(JSON.parse(line)));
+  }
+
+  it('splits several files of uneven sizes into balanced jobs and answers every record in order', async () => {
+    // Act
+    const execution = e2e.start(datasetInput(['datasets/first.jsonl', 'datasets/rest/']));
+    const result = await e2e.run(execution);
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    const output = DatasetResultSchema.parse(result.output);
+    expect(output).toMatchObject({
+      status: 'Completed',
+      record_counts: { total: 467, success: 467, error: 0 },
+    });
+    expect(output.results_key).toMatch(
+      new RegExp(`^${WORK_PREFIX}[^/]+/${execution.name}/[^/]+/results\\.jsonl$`),
+    );
+    // 467 records, at most 200 a job: 3 jobs of 155 or 156.
+    expect(output.jobs.map((job) => job.record_counts.total)).toEqual([156, 156, 155]);
+    expect(output.jobs.every((job) => job.status === 'Completed')).toBe(true);
+    expect(output.token_counts.input).toBeGreaterThan(0);
+    const lines = await resultLines(output);
+    expect(lines.map((line) => line.recordId)).toEqual(expectedIds(files));
+    expect(lines.every((line) => 'modelOutput' in line)).toBe(true);
+    expect(e2e.jobsInFlight()).toEqual([]);
+  });
+
+  it('runs jobs of records_per_job records', async () => {
+    const result = await e2e.run(
+      e2e.start(datasetInput(['datasets/rest/'], { records_per_job: 110 })),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const output = DatasetResultSchema.parse(result.output);
+    const sizes = output.jobs.map((job) => job.record_counts.total);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(337);
+    expect(sizes.slice(0, -1).every((size) => size === 110)).toBe(true);
+    expect(sizes.every((size) => size >= 100 && size <= 200)).toBe(true);
+    const lines = await resultLines(output);
+    expect(lines).toHaveLength(337);
+  });
+});
+
+describe('E2E: a bad dataset ends at the Catch before any job is created', () => {
+  let e2e: E2e;
+
+  beforeAll(async () => {
+    e2e = await startE2e();
+    await e2e.put('bad/malformed.jsonl', `${datasetText(1, 150)}\n{"modelInput": not json\n`);
+    await e2e.put('bad/duplicate.jsonl', `${datasetText(2, 120)}\n${datasetText(2, 1)}`);
+    await e2e.put('bad/too-few.jsonl', datasetText(3, 60));
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it.each([
+    ['a malformed line', 'bad/malformed.jsonl', /bad\/malformed\.jsonl line 151: .*JSON/],
+    [
+      'an id used twice',
+      'bad/duplicate.jsonl',
+      /recordId "M2R00001" is used twice: at s3:\/\/[^ ]+\/bad\/duplicate\.jsonl line 1 and at s3:\/\/[^ ]+\/bad\/duplicate\.jsonl line 121/,
+    ],
+    ['fewer records than the minimum', 'bad/too-few.jsonl', /60 records.*100/],
+    ['a missing object', 'bad/missing.jsonl', /bad\/missing\.jsonl/],
+  ])('fails with BedrockBatch.InvalidInput for %s, naming where', async (_what, key, cause) => {
+    const before = e2e.local.bedrock.jobs.size;
+    const result = await e2e.run(e2e.start(datasetInput([key])));
+    expect(result).toMatchObject({ status: 'FAILED', error: BatchErrorName.InvalidInput });
+    expect(result.cause).toMatch(cause);
+    expect(e2e.local.bedrock.jobs.size).toBe(before);
+    expect(await e2e.keys(WORK_PREFIX)).toEqual([]);
+  });
+
+  it('rejects an input with both manifest_keys and dataset_keys', async () => {
+    const before = e2e.local.bedrock.jobs.size;
+    const result = await e2e.run(
+      e2e.start(datasetInput(['bad/too-few.jsonl'], { manifest_keys: ['bad/too-few.jsonl'] })),
+    );
+    expect(result).toMatchObject({ status: 'FAILED', error: BatchErrorName.InvalidInput });
+    expect(result.cause).toContain('dataset_keys');
+    expect(e2e.local.bedrock.jobs.size).toBe(before);
+  });
+});
+
+describe('E2E: records no job returned', () => {
+  let e2e: E2e;
+
+  beforeAll(async () => {
+    e2e = await startE2e({ datasetQuotas: { maxRecordsPerJob: 150 } });
+    await e2e.put('data/reviews.jsonl', datasetText(21, 300));
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('gives the records of a stopped job RecordNotReturned and the dataset PartiallyCompleted', async () => {
+    // Prepare: stop one job as soon as it runs, outside the workflow.
+    const execution = e2e.start(datasetInput(['data/reviews.jsonl']));
+    await e2e.driveUntil(
+      () => e2e.local.bedrock.jobs.list().some((job) => job.status === 'InProgress'),
+      'a job in progress',
+    );
+    const [victim] = e2e.local.bedrock.jobs
+      .list()
+      .filter((job) => job.status === 'InProgress')
+      .sort((a, b) => b.jobName.localeCompare(a.jobName));
+    const bedrock = e2e.local.bedrock.createClient();
+    await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: victim?.jobArn }));
+    bedrock.destroy();
+
+    // Act
+    const result = await e2e.run(execution);
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    const output = DatasetResultSchema.parse(result.output);
+    expect(output.status).toBe('PartiallyCompleted');
+    const lines = (await e2e.text(output.results_key))
+      .trim()
+      .split('\n')
+      .map((line) => ResultLineSchema.parse(JSON.parse(line)));
+    expect(lines).toHaveLength(300);
+    const missing = lines.filter(
+      (line) => 'error' in line && line.error.errorCode === RECORD_NOT_RETURNED,
+    );
+    expect(missing.length).toBe(output.record_counts.error);
+    expect(missing.length).toBeGreaterThan(0);
+    expect(output.record_counts).toEqual({
+      total: 300,
+      success: 300 - missing.length,
+      error: missing.length,
+    });
+    expect(missing[0]?.error.errorMessage).toContain('Stopped');
+  });
+});
