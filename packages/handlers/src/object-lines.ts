@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AccessDeniedError, BedrockBatchHandlerError } from './errors.js';
-import { type NumberedLine, readLines } from './read-lines.js';
+import { type LineBatch, type NumberedLine, readLineBatches, readLines } from './read-lines.js';
 
 /** The error's `name: message`, for a message that names what failed. */
 function describeError(error: unknown): string {
@@ -27,24 +27,50 @@ function describeError(error: unknown): string {
  * }
  * ```
  */
-async function* objectLines(
+function objectLines(
   s3: S3Client,
   bucket: string,
   key: string,
 ): AsyncGenerator<NumberedLine, void, undefined> {
+  return readObject(s3, bucket, key, readLines);
+}
+
+/**
+ * Streams the lines of an S3 object as batches of byte ranges, one per chunk (see
+ * `readLineBatches`), with the errors of {@link objectLines}.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of objectLineBatches(s3, 'my-bucket', 'out/part-0.jsonl.out')) count += batch.starts.length;
+ * ```
+ */
+function objectLineBatches(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): AsyncGenerator<LineBatch, void, undefined> {
+  return readObject(s3, bucket, key, readLineBatches);
+}
+
+async function* readObject<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  split: (body: AsyncIterable<Uint8Array>) => AsyncGenerator<T, void, undefined>,
+): AsyncGenerator<T, void, undefined> {
   const location = `s3://${bucket}/${key}`;
-  let lines: AsyncGenerator<NumberedLine, void, undefined>;
+  let lines: AsyncGenerator<T, void, undefined>;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const body = response.Body as AsyncIterable<Uint8Array> | undefined;
     if (body === undefined) return;
-    lines = readLines(body);
+    lines = split(body);
   } catch (error) {
     throw readError(location, error);
   }
   try {
     while (true) {
-      let next: IteratorResult<NumberedLine, void>;
+      let next: IteratorResult<T, void>;
       try {
         next = await lines.next();
       } catch (error) {
@@ -66,4 +92,4 @@ function readError(location: string, error: unknown): Error {
   return new BedrockBatchHandlerError(message, { cause: error });
 }
 
-export { objectLines };
+export { objectLineBatches, objectLines };
