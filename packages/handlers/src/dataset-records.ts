@@ -1,7 +1,8 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { generatedRecordId } from '@bedrock-batch/schema';
 import { InvalidInputError } from './errors.js';
-import { readLines } from './read-lines.js';
+import { scanLineMembers } from './json-members.js';
+import { type LineBatch, readLineBatches, readLines } from './read-lines.js';
 
 /**
  * Reading a dataset (`dataset_keys`): the objects it is made of, and its records one at a time,
@@ -25,8 +26,22 @@ interface DatasetRecordLine {
   readonly recordId: string;
   /** Whether `recordId` was generated (the record had none). */
   readonly generated: boolean;
-  /** `{"recordId":...,"modelInput":...}` and a newline: the record's line in a manifest. */
-  readonly manifestLine: string;
+  /** Whether the record's manifest line is its line in the dataset (and a `\n`), byte for byte. */
+  readonly lineIsManifest: boolean;
+  /** Bytes of the record's line in a manifest (see {@link manifestPrefix}). */
+  readonly manifestBytes: number;
+  /**
+   * `{"recordId":...,"modelInput":...}` and a newline: the record's line in a manifest, when the
+   * record was read with `JSON.parse`; else the line is `manifestPrefix`, `modelInputJson`, `}\n`.
+   */
+  readonly manifestLine?: string;
+  /** `{"recordId":<id>,"modelInput":`, when `modelInputJson` is set. */
+  readonly manifestPrefix?: string;
+  /**
+   * The record's `modelInput` as the JSON text `JSON.stringify` gives, UTF-8, copied from the
+   * dataset without parsing. A view of the object's bytes: valid until the next batch is read.
+   */
+  readonly modelInputJson?: Buffer;
 }
 
 function describeType(value: unknown): string {
@@ -123,9 +138,36 @@ async function* readObjectLines(
   bucket: string,
   key: string,
 ): AsyncGenerator<{ readonly text: string; readonly line: number }> {
+  for await (const { text, number } of readLines(await openObject(s3, bucket, key))) {
+    yield { text, line: number };
+  }
+}
+
+/**
+ * The ETag each object of a dataset had when it was first read: later reads ask for the same
+ * version (`IfMatch`), so that a dataset replaced between two reads is noticed.
+ */
+type DatasetVersions = Map<string, string>;
+
+/** The body of an object of the dataset (the version in `versions`, when it holds the key). */
+async function openObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  versions?: DatasetVersions,
+): Promise<AsyncIterable<Uint8Array>> {
   let body: unknown;
+  const expected = versions?.get(key);
   try {
-    body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body;
+    const response = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(expected === undefined ? {} : { IfMatch: expected }),
+      }),
+    );
+    body = response.Body;
+    if (expected === undefined && response.ETag !== undefined) versions?.set(key, response.ETag);
   } catch (error) {
     const name = (error as { name?: unknown } | null)?.name;
     if (name === 'NoSuchKey' || name === 'NotFound') {
@@ -133,11 +175,15 @@ async function* readObjectLines(
         cause: error,
       });
     }
+    if (expected !== undefined && name === 'PreconditionFailed') {
+      throw new Error(
+        `The dataset changed while it was being prepared (s3://${bucket}/${key} was replaced); run the execution again`,
+        { cause: error },
+      );
+    }
     throw error;
   }
-  for await (const { text, number } of readLines(body as AsyncIterable<Uint8Array>)) {
-    yield { text, line: number };
-  }
+  return body as AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -177,40 +223,182 @@ function checkRecord(
   }
   const generated = recordId === undefined;
   const id = generated ? generatedRecordId(position) : recordId;
+  const manifestLine = `${JSON.stringify({ recordId: id, modelInput })}\n`;
   return {
     recordId: id,
     generated,
-    manifestLine: `${JSON.stringify({ recordId: id, modelInput })}\n`,
+    lineIsManifest: false,
+    manifestBytes: Buffer.byteLength(manifestLine),
+    manifestLine,
+  };
+}
+
+const MEMBER_NAMES = ['recordId', 'modelInput'];
+/** `modelInput` is copied as text; `recordId` is decoded. */
+const COPIED_MEMBERS = [false, true];
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+/** Bytes of `{"recordId":` ... `,"modelInput":` ... `}\n` around the id and the modelInput. */
+const MANIFEST_SUFFIX = '}\n';
+
+/**
+ * Reads a record without `JSON.parse` when its line is plain (see `scanLineMembers`): a string
+ * `recordId` without escapes and within the limits, and a `modelInput` object. `undefined` sends
+ * the line to {@link checkRecord}, which reads it, or names its problem, as it always did.
+ */
+function readPlainRecord(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  position: number,
+): Omit<DatasetRecordLine, 'key' | 'line' | 'position'> | undefined {
+  const members = scanLineMembers(bytes, start, end, MEMBER_NAMES, COPIED_MEMBERS);
+  if (members === undefined) return undefined;
+  const inputStart = members.starts[1] as number;
+  const inputEnd = members.ends[1] as number;
+  if (inputStart === -1 || bytes[inputStart] !== OPEN_BRACE) return undefined;
+  let id: string;
+  const generated = members.starts[0] === -1;
+  if (generated) {
+    id = generatedRecordId(position);
+  } else {
+    const idStart = (members.starts[0] as number) + 1;
+    const idEnd = (members.ends[0] as number) - 1;
+    if (bytes[idStart - 1] !== QUOTE) return undefined;
+    for (let at = idStart; at < idEnd; at++) if (bytes[at] === BACKSLASH) return undefined;
+    id = bytes.toString('utf8', idStart, idEnd);
+    if (id === '' || id.length > MAX_RECORD_ID_LENGTH) return undefined;
+  }
+  const manifestPrefix = `{"recordId":${JSON.stringify(id)},"modelInput":`;
+  const prefixBytes = Buffer.byteLength(manifestPrefix);
+  return {
+    recordId: id,
+    generated,
+    lineIsManifest:
+      inputEnd === end - 1 &&
+      bytes[inputEnd] === CLOSE_BRACE &&
+      inputStart - start === prefixBytes &&
+      bytes.toString('latin1', start, inputStart) === manifestPrefix,
+    manifestBytes:
+      Buffer.byteLength(manifestPrefix) + (inputEnd - inputStart) + MANIFEST_SUFFIX.length,
+    manifestPrefix,
+    modelInputJson: bytes.subarray(inputStart, inputEnd),
   };
 }
 
 /**
- * Every record of a dataset, in order, checked: each object of `keys` in turn, line by line, blank
- * lines (white space only) skipped and not counted.
+ * Checks one line of a dataset: its record, or `undefined` for a blank line (white space only).
+ *
+ * @throws InvalidInputError for a line that is not JSON, not an object, has no `modelInput`
+ *   object, or a `recordId` that is not a non-empty string of at most 256 characters
+ *
+ * @example
+ * ```ts
+ * const record = checkDatasetLine(batch.bytes, batch.starts[0], batch.ends[0], place, 0);
+ * ```
+ */
+function checkDatasetLine(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  place: { readonly bucket: string; readonly key: string; readonly line: number },
+  position: number,
+): DatasetRecordLine | undefined {
+  const { bucket, key, line } = place;
+  let record = readPlainRecord(bytes, start, end, position);
+  if (record === undefined) {
+    const text = bytes.toString('utf8', start, end);
+    if (text.trim() === '') return undefined;
+    record = checkRecord(text, linePlace(bucket, key, line), position);
+  }
+  return {
+    recordId: record.recordId,
+    generated: record.generated,
+    lineIsManifest: record.lineIsManifest,
+    manifestBytes: record.manifestBytes,
+    ...(record.manifestLine === undefined ? {} : { manifestLine: record.manifestLine }),
+    ...(record.manifestPrefix === undefined ? {} : { manifestPrefix: record.manifestPrefix }),
+    ...(record.modelInputJson === undefined ? {} : { modelInputJson: record.modelInputJson }),
+    position,
+    key,
+    line,
+  };
+}
+
+/**
+ * The lines of every object of a dataset, in order, a batch (see `readLineBatches`) at a time
+ * with the object's key. With `versions`, each object's first read records its ETag and later
+ * reads ask for that version.
+ *
+ * @throws InvalidInputError when an object does not exist
+ * @throws Error "The dataset changed while it was being prepared" when an object was replaced
+ *
+ * @example
+ * ```ts
+ * for await (const { key, batch } of readDatasetLines(s3, 'data', keys)) count += batch.starts.length;
+ * ```
+ */
+async function* readDatasetLines(
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+  versions?: DatasetVersions,
+): AsyncGenerator<{ readonly key: string; readonly batch: LineBatch }> {
+  for (const key of keys) {
+    for await (const batch of readLineBatches(await openObject(s3, bucket, key, versions))) {
+      yield { key, batch };
+    }
+  }
+}
+
+/**
+ * Every record of a dataset, in order, checked, a batch at a time (the records of one chunk of an
+ * object): each object of `keys` in turn, line by line, blank lines (white space only) skipped
+ * and not counted. A batch is valid until the next is asked for (`modelInputJson` is a view).
  *
  * @throws InvalidInputError at the first line that is not JSON, not an object, has no
  *   `modelInput` object, or a `recordId` that is not a non-empty string of at most 256 characters
  *
  * @example
  * ```ts
- * for await (const record of readDatasetRecords(s3, 'data', keys)) count++;
+ * for await (const records of readDatasetRecords(s3, 'data', keys)) count += records.length;
  * ```
  */
 async function* readDatasetRecords(
   s3: S3Client,
   bucket: string,
   keys: readonly string[],
-): AsyncGenerator<DatasetRecordLine> {
+  versions?: DatasetVersions,
+): AsyncGenerator<DatasetRecordLine[]> {
   let position = 0;
-  for (const key of keys) {
-    for await (const { text, line } of readObjectLines(s3, bucket, key)) {
-      if (text.trim() === '') continue;
-      const record = checkRecord(text, linePlace(bucket, key, line), position);
-      yield { ...record, position, key, line };
+  for await (const { key, batch } of readDatasetLines(s3, bucket, keys, versions)) {
+    const records: DatasetRecordLine[] = [];
+    const { bytes, starts, ends, firstNumber } = batch;
+    for (let index = 0; index < starts.length; index++) {
+      const place = { bucket, key, line: firstNumber + index };
+      const record = checkDatasetLine(
+        bytes,
+        starts[index] as number,
+        ends[index] as number,
+        place,
+        position,
+      );
+      if (record === undefined) continue;
+      records.push(record);
       position++;
     }
+    if (records.length > 0) yield records;
   }
 }
 
-export type { DatasetRecordLine };
-export { linePlace, listDatasetObjects, readDatasetRecords, readObjectLines };
+export type { DatasetRecordLine, DatasetVersions };
+export {
+  checkDatasetLine,
+  linePlace,
+  listDatasetObjects,
+  readDatasetLines,
+  readDatasetRecords,
+  readObjectLines,
+};

@@ -40,9 +40,12 @@ import {
 } from '@bedrock-batch/schema';
 import * as z from 'zod';
 import {
+  checkDatasetLine,
   type DatasetRecordLine,
+  type DatasetVersions,
   linePlace,
   listDatasetObjects,
+  readDatasetLines,
   readDatasetRecords,
 } from './dataset-records.js';
 import { ConfigurationError, InvalidInputError } from './errors.js';
@@ -89,16 +92,24 @@ const FIELD_NAMES: Record<string, string> = {
   recordsPerJob: 'records_per_job',
 };
 
-/** Text gathered before one write to an upload stream. */
-const WRITE_BATCH_CHARACTERS = 64 * 1024;
-/** Bytes of each uploaded part. */
-const PART_SIZE = 8 * 1024 * 1024;
+/** Bytes gathered before one write to an upload stream. */
+const WRITE_BATCH_BYTES = 256 * 1024;
+/** Bytes of each uploaded part (S3's minimum). */
+const PART_SIZE = 5 * 1024 * 1024;
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
+/** Parts uploaded at the same time. */
+const QUEUE_SIZE = 4;
 
 /** What pass 1 learns: counts, sizes and candidate duplicates. */
 interface DatasetScan {
   readonly keys: readonly string[];
+  /** The ETag of each object when pass 1 read it. */
+  readonly versions: DatasetVersions;
   readonly total: number;
   readonly sizes: Uint32Array;
+  /** 1 for a record whose manifest line is its dataset line (pass 2 copies it unread). */
+  readonly copied: Uint8Array;
   readonly candidates: readonly Candidate[];
 }
 
@@ -151,25 +162,40 @@ async function scanDataset(
   const ids = new RecordIdIndex();
   const candidates: Candidate[] = [];
   let sizes = new Uint32Array(1024);
+  let copied = new Uint8Array(1024);
   let total = 0;
-  for await (const record of readDatasetRecords(s3, bucket, keys)) {
-    const bytes = Buffer.byteLength(record.manifestLine);
-    if (bytes > maxFileBytes) {
-      throw new InvalidInputError(
-        `${linePlace(bucket, record.key, record.line)}: the record takes ${bytes} bytes in a manifest, more than the ${maxFileBytes} bytes a batch input file may hold (maxInputFileSizeBytes)`,
-      );
+  const versions: DatasetVersions = new Map();
+  for await (const records of readDatasetRecords(s3, bucket, keys, versions)) {
+    for (const record of records) {
+      const bytes = record.manifestBytes;
+      if (bytes > maxFileBytes) {
+        throw new InvalidInputError(
+          `${linePlace(bucket, record.key, record.line)}: the record takes ${bytes} bytes in a manifest, more than the ${maxFileBytes} bytes a batch input file may hold (maxInputFileSizeBytes)`,
+        );
+      }
+      if (total === sizes.length) {
+        const larger = new Uint32Array(sizes.length * 2);
+        larger.set(sizes);
+        sizes = larger;
+        const flags = new Uint8Array(copied.length * 2);
+        flags.set(copied);
+        copied = flags;
+      }
+      sizes[total] = bytes;
+      copied[total] = record.lineIsManifest ? 1 : 0;
+      const first = ids.add(record.recordId, record.position);
+      if (first !== undefined) candidates.push({ first, second: withoutBytes(record) });
+      total++;
     }
-    if (total === sizes.length) {
-      const larger = new Uint32Array(sizes.length * 2);
-      larger.set(sizes);
-      sizes = larger;
-    }
-    sizes[total] = bytes;
-    const first = ids.add(record.recordId, record.position);
-    if (first !== undefined) candidates.push({ first, second: record });
-    total++;
   }
-  return { keys, total, sizes: sizes.subarray(0, total), candidates };
+  return {
+    keys,
+    versions,
+    total,
+    sizes: sizes.subarray(0, total),
+    copied: copied.subarray(0, total),
+    candidates,
+  };
 }
 
 /**
@@ -191,11 +217,13 @@ async function confirmDuplicates(s3: S3Client, bucket: string, scan: DatasetScan
     else duplicates.push([earlier, second]);
   }
   const last = Math.max(...byFirst.keys());
-  for await (const record of readDatasetRecords(s3, bucket, scan.keys)) {
-    for (const { second } of byFirst.get(record.position) ?? []) {
-      if (second.recordId === record.recordId) duplicates.push([record, second]);
+  reading: for await (const records of readDatasetRecords(s3, bucket, scan.keys, scan.versions)) {
+    for (const record of records) {
+      for (const { second } of byFirst.get(record.position) ?? []) {
+        if (second.recordId === record.recordId) duplicates.push([withoutBytes(record), second]);
+      }
+      if (record.position >= last) break reading;
     }
-    if (record.position >= last) break;
   }
   if (duplicates.length === 0) return;
   duplicates.sort((a, b) => a[1].position - b[1].position || a[0].position - b[0].position);
@@ -209,41 +237,69 @@ function manifestKey(workPrefix: string, index: number): string {
   return `${workPrefix}manifests/part-${String(index).padStart(5, '0')}.jsonl`;
 }
 
+/** A record as candidates keep it: without its view of the dataset's bytes. */
+function withoutBytes(record: DatasetRecordLine): DatasetRecordLine {
+  const { modelInputJson: _bytes, manifestPrefix: _prefix, manifestLine: _line, ...rest } = record;
+  return rest;
+}
+
 /** Streams one manifest to S3 as a multipart upload (one PutObject when it is small). */
 class ManifestWriter {
-  private readonly stream = new PassThrough();
+  private readonly stream = new PassThrough({ highWaterMark: WRITE_BATCH_BYTES });
   private readonly done: Promise<unknown>;
-  private pending = '';
+  private buffer = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+  private used = 0;
 
   public constructor(s3: S3Client, bucket: string, key: string) {
     const upload = new Upload({
       client: s3,
       params: { Bucket: bucket, Key: key, Body: this.stream, ContentType: 'application/x-ndjson' },
       partSize: PART_SIZE,
-      queueSize: 2,
+      queueSize: QUEUE_SIZE,
     });
     this.done = upload.done();
     this.done.catch(() => undefined);
   }
 
-  public async write(line: string): Promise<void> {
-    this.pending += line;
-    if (this.pending.length >= WRITE_BATCH_CHARACTERS) await this.flush();
+  /** Appends a record's manifest line (copied: the record's bytes may be reused). */
+  public add(record: DatasetRecordLine): void {
+    if (this.buffer.length - this.used < record.manifestBytes) this.hand(record.manifestBytes);
+    const { modelInputJson, manifestPrefix } = record;
+    if (modelInputJson !== undefined && manifestPrefix !== undefined) {
+      this.used += this.buffer.write(manifestPrefix, this.used, 'utf8');
+      this.used += modelInputJson.copy(this.buffer, this.used);
+      this.used += this.buffer.write('}\n', this.used, 'latin1');
+    } else {
+      this.used += this.buffer.write(record.manifestLine ?? '', this.used, 'utf8');
+    }
+  }
+
+  /** Appends a line of `bytes` and a `\n` (copied). */
+  public addLine(bytes: Buffer, start: number, end: number): void {
+    const size = end - start + 1;
+    if (this.buffer.length - this.used < size) this.hand(size);
+    this.used += bytes.copy(this.buffer, this.used, start, end);
+    this.buffer[this.used++] = NEWLINE;
+  }
+
+  /** Waits while the upload holds enough (backpressure). */
+  public async flushIfFull(): Promise<void> {
+    if (this.stream.writableNeedDrain) {
+      await Promise.race([once(this.stream, 'drain'), this.done]);
+    }
   }
 
   public async end(): Promise<void> {
-    await this.flush();
+    this.hand(0);
     this.stream.end();
     await this.done;
   }
 
-  private async flush(): Promise<void> {
-    if (this.pending === '') return;
-    const chunk = this.pending;
-    this.pending = '';
-    if (!this.stream.write(chunk)) {
-      await Promise.race([once(this.stream, 'drain'), this.done]);
-    }
+  /** Hands the bytes gathered to the upload; the next buffer holds at least `room` bytes. */
+  private hand(room: number): void {
+    if (this.used > 0) this.stream.write(this.buffer.subarray(0, this.used));
+    this.buffer = Buffer.allocUnsafe(Math.max(WRITE_BATCH_BYTES, room));
+    this.used = 0;
   }
 }
 
@@ -257,25 +313,57 @@ async function writeManifests(
   let job = 0;
   let writer: ManifestWriter | undefined;
   let written = 0;
-  let bytes = 0;
+  let manifestBytes = 0;
   const changed = (what: string) =>
     new Error(`The dataset changed while it was being prepared (${what}); run the execution again`);
-  for await (const record of readDatasetRecords(s3, input.inputBucket, scan.keys)) {
-    const manifest = plan[job];
-    if (manifest === undefined) throw changed(`more than ${scan.total} records`);
-    writer ??= new ManifestWriter(s3, input.outputBucket, manifest.key);
-    await writer.write(record.manifestLine);
-    written++;
-    bytes += Buffer.byteLength(record.manifestLine);
-    if (written === manifest.record_count) {
-      await writer.end();
-      if (bytes !== manifest.bytes)
-        throw changed(`${manifest.key} has ${bytes} bytes, not ${manifest.bytes}`);
-      writer = undefined;
-      written = 0;
-      bytes = 0;
-      job++;
+  let position = 0;
+  const { sizes, copied } = scan;
+  for await (const { key, batch } of readDatasetLines(
+    s3,
+    input.inputBucket,
+    scan.keys,
+    scan.versions,
+  )) {
+    const { bytes, starts, ends, firstNumber } = batch;
+    for (let index = 0; index < starts.length; index++) {
+      const start = starts[index] as number;
+      const end = ends[index] as number;
+      const manifest = plan[job];
+      let lineBytes: number;
+      if (
+        copied[position] === 1 &&
+        bytes[start] === OPEN_BRACE &&
+        sizes[position] === end - start + 1
+      ) {
+        // Pass 1 read this very line (same object version, same size): its manifest line is it.
+        if (manifest === undefined) throw changed(`more than ${scan.total} records`);
+        writer ??= new ManifestWriter(s3, input.outputBucket, manifest.key);
+        writer.addLine(bytes, start, end);
+        lineBytes = end - start + 1;
+      } else {
+        const place = { bucket: input.inputBucket, key, line: firstNumber + index };
+        const record = checkDatasetLine(bytes, start, end, place, position);
+        if (record === undefined) continue;
+        if (manifest === undefined) throw changed(`more than ${scan.total} records`);
+        writer ??= new ManifestWriter(s3, input.outputBucket, manifest.key);
+        writer.add(record);
+        lineBytes = record.manifestBytes;
+      }
+      position++;
+      written++;
+      manifestBytes += lineBytes;
+      if (written === manifest.record_count) {
+        await writer.end();
+        if (manifestBytes !== manifest.bytes)
+          throw changed(`${manifest.key} has ${manifestBytes} bytes, not ${manifest.bytes}`);
+        writer = undefined;
+        written = 0;
+        manifestBytes = 0;
+        job++;
+      }
     }
+    // Once per batch: waits while the upload cannot take more.
+    await writer?.flushIfFull();
   }
   if (job !== plan.length) {
     await writer?.end();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatasetPlanSchema } from '@bedrock-batch/schema';
+import { DatasetPlanSchema, generatedRecordId } from '@bedrock-batch/schema';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConfigurationError, InvalidInputError } from '../../src/errors.js';
 import { type PrepareDatasetInput, prepareDataset } from '../../src/prepare-dataset.js';
@@ -310,5 +310,62 @@ describe('Function: prepareDataset, bad input (nothing written)', () => {
   it('throws ConfigurationError for quotas that are not positive integers', async () => {
     const error = await rejection(run(['data/mixed.jsonl'], { quotas: { minRecordsPerJob: 0 } }));
     expect(error).toBeInstanceOf(ConfigurationError);
+  });
+});
+
+describe('Function: prepareDataset, JSON read without JSON.parse', () => {
+  /** The manifest lines `JSON.parse` and `JSON.stringify` give for a fixture's records. */
+  function expectedLines(name: string): string[] {
+    const lines = readFileSync(join(fixtures, name)).toString('utf8').split(/\r?\n/);
+    const expected: string[] = [];
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      const record = JSON.parse(line) as { recordId?: string; modelInput: unknown };
+      const recordId = record.recordId ?? generatedRecordId(expected.length);
+      expected.push(JSON.stringify({ recordId, modelInput: record.modelInput }));
+    }
+    return expected;
+  }
+
+  it.each([7, 64 * 1024])(
+    'writes the manifest JSON.stringify would for escaped ids, unicode, braces in strings, white space, numbers, keys JSON.parse reorders or drops, and invalid UTF-8 (chunks of %i bytes)',
+    async (chunkSize) => {
+      fake.install({ chunkSize });
+      uploadFixtures();
+      const plan = await run(['data/json-variants/records.jsonl'], {
+        quotas: { minRecordsPerJob: 1, maxRecordsPerJob: 100 },
+      });
+      const expected = expectedLines('json-variants/records.jsonl');
+      expect(plan.total_records).toBe(expected.length);
+      const written = plan.manifests.flatMap((manifest) =>
+        (fake.text(OUTPUT, manifest.key) ?? '').split('\n').filter((line) => line !== ''),
+      );
+      expect(written).toEqual(expected);
+      const bytes = plan.manifests.reduce((sum, manifest) => sum + manifest.bytes, 0);
+      expect(bytes).toBe(Buffer.byteLength(expected.map((line) => `${line}\n`).join('')));
+    },
+  );
+
+  it('still names the line of a record that only looks plain', async () => {
+    fake.put(
+      INPUT,
+      'looks/plain.jsonl',
+      '{"recordId":"a","modelInput":{}}\n{"recordId":"b","modelInput":{"x":01}}\n',
+    );
+    const error = await rejection(run(['looks/plain.jsonl']));
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toMatch(/^s3:\/\/dataset-bucket\/looks\/plain.jsonl line 2: is not JSON/);
+  });
+
+  it('finds a duplicate id written once escaped and once plain', async () => {
+    fake.put(
+      INPUT,
+      'dup/escaped.jsonl',
+      '{"recordId":"same","modelInput":{}}\n{"recordId":"s\\u0061me","modelInput":{}}\n{"recordId":"c","modelInput":{}}\n',
+    );
+    const error = await rejection(run(['dup/escaped.jsonl']));
+    expect(error.message).toBe(
+      'recordId "same" is used twice: at s3://dataset-bucket/dup/escaped.jsonl line 1 and at s3://dataset-bucket/dup/escaped.jsonl line 2',
+    );
   });
 });
