@@ -13,7 +13,7 @@ import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
 import { defaultLogger } from './handler-deps.js';
 import { type ErrorAnswer, isModelOutput, loadJobAnswers } from './job-output-records.js';
-import { objectLines } from './object-lines.js';
+import { objectLineBatches } from './object-lines.js';
 import { openObjectWriter } from './object-writer.js';
 
 /** Name of the merged results object under the work prefix. */
@@ -99,6 +99,29 @@ function notReturnedMessage(job: CollectJob): string {
 /** How preparation starts a manifest line: the id first. */
 const ID_FIRST = '{"recordId":"';
 
+const ID_FIRST_BYTES = Buffer.from(ID_FIRST, 'latin1');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+
+/** {@link recordIdOf}'s fast path on the line's bytes, without decoding the line. */
+function plainRecordIdOf(bytes: Buffer, start: number, end: number): string | undefined {
+  const idStart = start + ID_FIRST_BYTES.length;
+  if (
+    end <= idStart ||
+    bytes.compare(ID_FIRST_BYTES, 0, ID_FIRST_BYTES.length, start, idStart) !== 0
+  ) {
+    return undefined;
+  }
+  let at = idStart;
+  while (at < end && bytes[at] !== QUOTE) {
+    if (bytes[at] === BACKSLASH) return undefined;
+    at++;
+  }
+  if (at === idStart || at >= end || bytes[at + 1] !== COMMA || at + 1 >= end) return undefined;
+  return bytes.toString('utf8', idStart, at);
+}
+
 function recordIdOf(text: string, location: string, line: number): string {
   // Fast path for the lines preparation writes: `{"recordId":"<id without escapes>",...`.
   if (text.startsWith(ID_FIRST)) {
@@ -129,9 +152,19 @@ async function manifestRecordIds(
   location: string,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for await (const line of objectLines(s3, bucket, key)) {
-    if (line.text.trim() === '') continue;
-    ids.push(recordIdOf(line.text, location, line.number));
+  for await (const { bytes, starts, ends, firstNumber } of objectLineBatches(s3, bucket, key)) {
+    for (let index = 0; index < starts.length; index++) {
+      const start = starts[index] as number;
+      const end = ends[index] as number;
+      const id = plainRecordIdOf(bytes, start, end);
+      if (id !== undefined) {
+        ids.push(id);
+        continue;
+      }
+      const text = bytes.toString('utf8', start, end);
+      if (text.trim() === '') continue;
+      ids.push(recordIdOf(text, location, firstNumber + index));
+    }
   }
   return ids;
 }
@@ -191,7 +224,7 @@ async function collectResults(
       const [recordIds, answers] = await Promise.all([
         manifestRecordIds(deps.s3, bucket, job.manifestKey, location),
         job.result === undefined
-          ? new Map<string, string | ErrorAnswer>()
+          ? new Map<string, Buffer | ErrorAnswer>()
           : loadJobAnswers(deps.s3, job.result, logger).then((loaded) => loaded.answers),
       ]);
       tokens.input += job.result?.token_counts?.input ?? 0;
@@ -202,22 +235,25 @@ async function collectResults(
       })}}\n`;
       for (const recordId of recordIds) {
         const answer = answers.get(recordId);
-        let rest: string;
+        writer.add(`{"recordId":${JSON.stringify(recordId)}`);
         if (answer === undefined) {
-          rest = notReturned;
+          writer.add(notReturned);
           counts.error += 1;
         } else {
           answers.delete(recordId);
           if (isModelOutput(answer)) {
-            rest = `,"modelOutput":${answer}}\n`;
+            writer.add(',"modelOutput":');
+            writer.addBytes(answer);
             counts.success += 1;
           } else {
-            rest = `,"error":${answer.errorJson}}\n`;
+            writer.add(',"error":');
+            writer.addBytes(answer.errorJson);
             counts.error += 1;
           }
+          writer.add('}\n');
         }
         counts.total += 1;
-        if (writer.add(`{"recordId":${JSON.stringify(recordId)}${rest}`)) await writer.flush();
+        if (writer.isFull()) await writer.flush();
       }
       if (answers.size > 0) {
         logger.warn('Ignored output lines whose recordId is not in the job manifest', {

@@ -34,6 +34,10 @@ interface ObjectWriter {
    * should `await flush()` before adding more (a tight loop then pays no promise per line).
    */
   add(text: string): boolean;
+  /** Appends bytes (copied) without waiting; returns what {@link ObjectWriter.add} returns. */
+  addBytes(bytes: Uint8Array): boolean;
+  /** Whether enough is collected that the caller should `await flush()` before adding more. */
+  isFull(): boolean;
   /** Hands the collected text to the upload; resolves when it can take more. */
   flush(): Promise<void>;
   /** Ends the object and waits until S3 has it. */
@@ -94,23 +98,41 @@ function openObjectWriter(
   );
   // The rejection is read by `finish` or `abort`; this keeps it from being reported as unhandled.
   done.catch(() => undefined);
-  let pending: string[] = [];
-  let pendingBytes = 0;
+  // Text and bytes are gathered in one buffer (no string joined per batch), handed over whole.
+  let buffer = Buffer.allocUnsafe(BATCH_BYTES);
+  let used = 0;
+
+  /** Hands the gathered bytes to the stream; the next buffer holds at least `room` bytes. */
+  function hand(room: number): boolean {
+    let writable = true;
+    if (used > 0) writable = stream.write(buffer.subarray(0, used));
+    buffer = Buffer.allocUnsafe(Math.max(BATCH_BYTES, room));
+    used = 0;
+    return writable;
+  }
 
   async function flush(): Promise<void> {
     if (failure !== undefined) throw failure;
-    if (pending.length === 0) return;
-    const buffer = Buffer.from(pending.join(''), 'utf8');
-    pending = [];
-    pendingBytes = 0;
-    if (!stream.write(buffer)) await Promise.race([once(stream, 'drain'), done]);
+    if (used === 0) return;
+    if (!hand(0)) await Promise.race([once(stream, 'drain'), done]);
     if (failure !== undefined) throw failure;
   }
 
   function add(text: string): boolean {
-    pending.push(text);
-    pendingBytes += text.length;
-    return pendingBytes >= BATCH_BYTES;
+    // A UTF-8 character takes at most 3 bytes per UTF-16 code unit.
+    if (buffer.length - used < text.length * 3) {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (buffer.length - used < bytes) hand(bytes);
+    }
+    used += buffer.write(text, used, 'utf8');
+    return used >= BATCH_BYTES;
+  }
+
+  function addBytes(bytes: Uint8Array): boolean {
+    if (buffer.length - used < bytes.length) hand(bytes.length);
+    buffer.set(bytes, used);
+    used += bytes.length;
+    return used >= BATCH_BYTES;
   }
 
   return {
@@ -118,6 +140,8 @@ function openObjectWriter(
       if (add(text)) await flush();
     },
     add,
+    addBytes,
+    isFull: () => used >= BATCH_BYTES,
     flush,
     async finish(): Promise<void> {
       await flush();

@@ -296,3 +296,79 @@ describe('collectResults', () => {
     expect(multipart.abortedUploads()).toHaveLength(1);
   });
 });
+
+describe('collectResults, output lines read without JSON.parse', () => {
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(() => {
+    logs = captureLogs();
+    fake.reset();
+    multipart.reset();
+    multipart.install();
+  });
+  afterEach(() => logs.restore());
+
+  /** The results lines `JSON.parse` and `JSON.stringify` give for the json-variants job. */
+  function expectedResults(manifest: Buffer, output: Buffer): string[] {
+    const answers = new Map<string, { modelOutput?: unknown; error?: unknown }>();
+    for (const line of output.toString('utf8').split(/\r?\n/)) {
+      if (line.trim() === '') continue;
+      let parsed: { recordId?: unknown; modelOutput?: unknown; error?: unknown };
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      const isObject = (value: unknown) =>
+        typeof value === 'object' && value !== null && !Array.isArray(value);
+      if (typeof parsed.recordId !== 'string' || parsed.recordId === '') continue;
+      const answer = isObject(parsed.modelOutput)
+        ? { modelOutput: parsed.modelOutput }
+        : isObject(parsed.error)
+          ? { error: parsed.error }
+          : undefined;
+      if (answer === undefined) continue;
+      const existing = answers.get(parsed.recordId);
+      if (existing === undefined || (existing.modelOutput === undefined && answer.modelOutput)) {
+        answers.set(parsed.recordId, answer);
+      }
+    }
+    return manifest
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const { recordId } = JSON.parse(line) as { recordId: string };
+        const answer = answers.get(recordId);
+        return answer === undefined
+          ? `${recordId} not returned`
+          : JSON.stringify({ recordId, ...answer });
+      });
+  }
+
+  it('writes what JSON.parse and JSON.stringify would, for any way of writing JSON', async () => {
+    const dir = join(fixtures, 'json-variants');
+    const manifestBytes = readFileSync(join(dir, 'part-00000.jsonl'));
+    const outputBytes = readFileSync(join(dir, 'part-00000.jsonl.out'));
+    const manifestKey = `${WORK}manifests/part-00000.jsonl`;
+    const result = { ...jobResult(0), keys: ['output/variants/part-00000.jsonl.out'] };
+    fake.putObject(BUCKET, manifestKey, manifestBytes.toString('utf8'));
+    fake.putObject(BUCKET, 'output/variants/part-00000.jsonl.out', outputBytes.toString('utf8'));
+    await collectResults(input([{ manifestKey, result }]), {
+      s3: fake.clients.s3,
+      logger: logs.logger,
+    });
+    const written = resultsText()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const { recordId, error } = JSON.parse(line) as {
+          recordId: string;
+          error?: { errorCode?: string };
+        };
+        return error?.errorCode === RECORD_NOT_RETURNED ? `${recordId} not returned` : line;
+      });
+    expect(written).toEqual(expectedResults(manifestBytes, outputBytes));
+    expect(written).toContain('m-11 not returned');
+    expect(written).toContain('m-20 not returned');
+  });
+});
