@@ -9,15 +9,31 @@
 //
 // Between the steps it plays Bedrock: for each manifest prepare wrote, a `.jsonl.out` with each
 // record's modelInput and a ~0.5 KiB modelOutput, lines shuffled (seeded, the same every run).
-// BENCH_SIZES=2000,4000 changes the sizes; BENCH_NODE_FLAGS passes V8 flags to the steps (e.g.
-// the heap limits of a Lambda function: --max-old-space-size=192 --max-semi-space-size=8).
+// `--records 1000000` (or BENCH_SIZES=2000,4000) changes the sizes (a comma-separated list);
+// BENCH_NODE_FLAGS passes V8 flags to the steps (e.g. the heap limits of a Lambda function:
+// --max-old-space-size=192 --max-semi-space-size=8), and the table's first line shows them;
+// `--handlers <file>` (or BENCH_HANDLERS) runs the steps on another build of
+// @bedrock-batch/handlers (its ESM entry), e.g. a copy of the previous dist, to compare.
+// A dataset is written as objects of at most 200,000 records under a prefix (a JavaScript string
+// cannot hold a million 1-KiB lines).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const SELF = fileURLToPath(import.meta.url);
 const BUCKET = 'bench-bucket';
-const SIZES = (process.env.BENCH_SIZES ?? '100000,200000').split(',').map(Number);
+/** The value of `--name value` on the command line, if given. */
+function option(name) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+const SIZES = (option('records') ?? process.env.BENCH_SIZES ?? '100000,200000')
+  .split(',')
+  .map(Number);
+/** Records per dataset object. */
+const RECORDS_PER_OBJECT = 200_000;
+/** The handlers module the steps import. */
+const HANDLERS = option('handlers') ?? process.env.BENCH_HANDLERS ?? '@bedrock-batch/handlers';
 const RECORDS_PER_SECOND_GOAL = 50_000;
 const PEAK_MIB_GOAL = 256;
 const MIB = 1024 * 1024;
@@ -67,13 +83,21 @@ function modelOutput(index) {
   };
 }
 
-/** Writes a dataset of `total` records (with ids, about 1 KiB each) as one JSONL object. */
-async function putDataset(client, PutObjectCommand, total, key) {
-  const lines = [];
-  for (let index = 0; index < total; index += 1) {
-    lines.push(`${JSON.stringify({ recordId: recordId(index), modelInput: modelInput(index) })}\n`);
+/**
+ * Writes a dataset of `total` records (with ids, about 1 KiB each) under `prefix`, as JSONL
+ * objects of at most RECORDS_PER_OBJECT records.
+ */
+async function putDataset(client, PutObjectCommand, total, prefix) {
+  for (let first = 0, part = 0; first < total; first += RECORDS_PER_OBJECT, part += 1) {
+    const lines = [];
+    for (let index = first; index < Math.min(total, first + RECORDS_PER_OBJECT); index += 1) {
+      lines.push(
+        `${JSON.stringify({ recordId: recordId(index), modelInput: modelInput(index) })}\n`,
+      );
+    }
+    const key = `${prefix}reviews-${String(part).padStart(3, '0')}.jsonl`;
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: lines.join('') }));
   }
-  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: lines.join('') }));
 }
 
 /**
@@ -124,7 +148,7 @@ async function fabricateOutputs(client, commands, plan) {
 /** Child process: runs one step and prints {records, ms, peakRssMiB, peakHeapMiB} as JSON. */
 async function runStep(args) {
   const { S3Client } = await import('@aws-sdk/client-s3');
-  const handlers = await import('@bedrock-batch/handlers');
+  const handlers = await import(args.handlers);
   const s3 = new S3Client({
     endpoint: args.endpoint,
     region: 'us-east-1',
@@ -169,7 +193,12 @@ async function measureStep(server, args) {
   // Asynchronous: the S3 server runs in this process and must keep answering.
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
-    [...NODE_FLAGS, SELF, 'step', JSON.stringify({ ...args, endpoint: server.endpoint })],
+    [
+      ...NODE_FLAGS,
+      SELF,
+      'step',
+      JSON.stringify({ ...args, endpoint: server.endpoint, handlers: HANDLERS }),
+    ],
     { encoding: 'utf8', maxBuffer: 16 * MIB },
   );
   if (process.env.BENCH_VERBOSE) process.stderr.write(stderr);
@@ -187,11 +216,16 @@ async function main() {
     const client = server.createClient();
     for (const total of SIZES) {
       const workPrefix = `bench/${total}/work/`;
-      const datasetKey = `bench/${total}/dataset/reviews.jsonl`;
-      await putDataset(client, commands.PutObjectCommand, total, datasetKey);
+      const datasetPrefix = `bench/${total}/dataset/`;
+      await putDataset(client, commands.PutObjectCommand, total, datasetPrefix);
       const prepared = await measureStep(server, {
         step: 'prepare',
-        input: { inputBucket: BUCKET, datasetKeys: [datasetKey], outputBucket: BUCKET, workPrefix },
+        input: {
+          inputBucket: BUCKET,
+          datasetKeys: [datasetPrefix],
+          outputBucket: BUCKET,
+          workPrefix,
+        },
       });
       rows.push({ step: 'prepare', total, ...prepared });
       const jobs = await fabricateOutputs(client, commands, prepared.plan);
@@ -209,7 +243,7 @@ async function main() {
     await server.stop();
   }
   console.log(
-    `Node ${process.version}${NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(' ')}` : ''}, local S3 (s3rver), ~1 KiB records, ${rows.find((row) => row.step === 'prepare')?.plan.manifests.length} jobs at ${SIZES[0]}`,
+    `Node ${process.version}${NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(' ')}` : ''}, ${HANDLERS}, local S3 (s3rver), ~1 KiB records, ${rows.find((row) => row.step === 'prepare')?.plan.manifests.length} jobs at ${SIZES[0]}`,
   );
   const steps = [...new Set(rows.map((row) => row.step))];
   const header = [
