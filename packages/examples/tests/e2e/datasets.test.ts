@@ -36,7 +36,7 @@ function expectedIds(
     const { records } = generateReviewRecords(file, count);
     records.forEach((record, index) => {
       const generated = withoutIdEvery > 0 && (index + 1) % withoutIdEvery === 0;
-      ids.push(generated ? `R${String(ids.length).padStart(11, '0')}` : record.recordId);
+      ids.push(generated ? `R${String(ids.length).padStart(11, '0')}` : String(record.recordId));
     });
   }
   return ids;
@@ -198,8 +198,8 @@ describe('E2E: records no job returned', () => {
       .split('\n')
       .map((line) => ResultLineSchema.parse(JSON.parse(line)));
     expect(lines).toHaveLength(300);
-    const missing = lines.filter(
-      (line) => 'error' in line && line.error.errorCode === RECORD_NOT_RETURNED,
+    const missing = lines.flatMap((line) =>
+      'error' in line && line.error.errorCode === RECORD_NOT_RETURNED ? [line.error] : [],
     );
     expect(missing.length).toBe(output.record_counts.error);
     expect(missing.length).toBeGreaterThan(0);
@@ -208,6 +208,6 @@ describe('E2E: records no job returned', () => {
       success: 300 - missing.length,
       error: missing.length,
     });
-    expect(missing[0]?.error.errorMessage).toContain('Stopped');
+    expect(missing[0]?.errorMessage).toContain('Stopped');
   });
 });
