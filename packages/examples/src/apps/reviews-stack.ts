@@ -31,17 +31,24 @@ interface ReviewsStackProps extends StackProps {
    * @default Duration.minutes(5)
    */
   readonly reconcilePeriod?: Duration;
+  /**
+   * Records per Bedrock job; the fragment splits the dataset into jobs of this size.
+   * @default - the fewest jobs within the model's maximum, of near-equal size
+   */
+  readonly recordsPerJob?: number;
 }
 
 const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'functions');
 
 /**
  * A pipeline that classifies the sentiment of product reviews with a Claude model in Bedrock
- * batch mode: `Prepare` names the batch, the `BedrockBatchSfn` fragment runs one job per
- * manifest, `SummarizeResults` reads the output files and counts the answers, and any failure
- * ends in `ReviewsFailed` with the job's error and cause.
+ * batch mode: `Prepare` names the batch, the `BedrockBatchSfn` fragment splits the dataset into
+ * jobs, runs them and merges their answers into one `results.jsonl` in dataset order,
+ * `SummarizeResults` reads `results.jsonl` and counts the answers, and any failure ends in
+ * `ReviewsFailed` with the error and cause.
  *
- * Execution input: `{ "manifest_keys": ["reviews/part-1.jsonl", ...] }`.
+ * Execution input: `{ "dataset_keys": ["reviews/reviews.jsonl"] }` (objects, or prefixes ending
+ * in `/`, in the bucket; each line `{ "recordId"?, "modelInput" }`).
  *
  * @example
  * ```ts
@@ -67,8 +74,9 @@ class ReviewsStack extends Stack {
     const prepare = new sfn.Pass(this, 'Prepare', {
       parameters: {
         job_name: 'product_reviews',
-        'manifest_keys.$': '$.manifest_keys',
+        'dataset_keys.$': '$.dataset_keys',
         model_id: props.modelId ?? 'anthropic.claude-3-haiku-20240307-v1:0',
+        ...(props.recordsPerJob !== undefined ? { records_per_job: props.recordsPerJob } : {}),
       },
     });
 
@@ -77,7 +85,7 @@ class ReviewsStack extends Stack {
       bedrockBatchOutputBucket: this.bucket,
       timeout: Duration.hours(24),
       maxConcurrency: props.maxConcurrency ?? 3,
-      resultPath: '$.jobs',
+      resultPath: '$.dataset',
       jobTags: { project: 'review-insights' },
       ...(props.reconcilePeriod ? { reconcilePeriod: props.reconcilePeriod } : {}),
     });
@@ -97,7 +105,10 @@ class ReviewsStack extends Stack {
     this.bucket.grantRead(summarizeFunction);
     const summarize = new tasks.LambdaInvoke(this, 'SummarizeResults', {
       lambdaFunction: summarizeFunction,
-      payload: sfn.TaskInput.fromObject({ jobs: sfn.JsonPath.listAt('$.jobs') }),
+      payload: sfn.TaskInput.fromObject({
+        bucket: sfn.JsonPath.stringAt('$.dataset.bucket'),
+        results_key: sfn.JsonPath.stringAt('$.dataset.results_key'),
+      }),
       resultSelector: { 'summary.$': '$.Payload' },
       resultPath: '$.report',
     });

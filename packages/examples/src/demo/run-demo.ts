@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { RealTimeClock, startLocalAws } from '@bedrock-batch/local';
-import { type BatchJobResult, BatchJobResultSchema, validate } from '@bedrock-batch/schema';
+import { type BatchJobResult, DatasetResultSchema, validate } from '@bedrock-batch/schema';
 import { App, Duration } from 'aws-cdk-lib';
 import { ReviewsStack } from '../apps/reviews-stack.js';
 import { estimateCost, loadPriceBook } from './prices.js';
@@ -14,15 +14,15 @@ import { sentimentResponder } from './sentiment-responder.js';
 /** Options of {@link runDemo}. */
 interface DemoOptions {
   /**
-   * Manifests (one Bedrock job each).
-   * @default 3
+   * Reviews in the dataset (one JSONL file).
+   * @default 3250
    */
-  readonly manifests?: number;
+  readonly records?: number;
   /**
-   * Review records per manifest.
+   * Records per Bedrock job (`records_per_job`); the fragment splits the file into jobs.
    * @default 1000
    */
-  readonly recordsPerManifest?: number;
+  readonly recordsPerJob?: number;
   /**
    * Real milliseconds per virtual hour.
    * @default 2000
@@ -44,24 +44,30 @@ interface DemoOptions {
 
 const MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
 const STACK = 'ReviewsDemo';
+const DATASET_KEY = 'reviews/reviews.jsonl';
+/** Result lines the demo prints, and the characters it shows of each. */
+const SHOWN_LINES = 3;
+const SHOWN_CHARACTERS = 320;
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * The demo: synthesizes the reviews pipeline, starts the local runtime, uploads generated
- * product reviews, runs the state machine and shows each Bedrock job's progress, then prints a
- * summary with token counts and the estimated cost in batch mode beside on-demand, and where the
- * output files are on disk. Resolves to the exit code (0 when the execution succeeded).
+ * The demo: synthesizes the reviews pipeline, starts the local runtime, uploads one file of
+ * generated product reviews, runs the state machine (the fragment splits the file into jobs)
+ * and shows each Bedrock job's progress, then prints how the dataset was split, a summary with
+ * token counts and the estimated cost in batch mode beside on-demand, and where the merged
+ * `results.jsonl` is, with its first lines. Resolves to the exit code (0 when the execution
+ * succeeded).
  *
  * @example
  * ```ts
- * process.exitCode = await runDemo({ manifests: 3, recordsPerManifest: 1000 });
+ * process.exitCode = await runDemo({ records: 3250, recordsPerJob: 1000 });
  * ```
  */
 async function runDemo(options: DemoOptions = {}): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const say = (line = '') => write(`${line}\n`);
-  const manifests = options.manifests ?? 3;
-  const recordsPerManifest = options.recordsPerManifest ?? 1000;
+  const records = options.records ?? 3250;
+  const recordsPerJob = options.recordsPerJob ?? 1000;
   const interactive = options.interactive ?? Boolean(process.stdout.isTTY);
   const workDir = options.workDir ?? join(packageDir, '.demo');
   const msPerVirtualHour = options.msPerVirtualHour ?? 2000;
@@ -74,6 +80,7 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
     modelId: MODEL_ID,
     maxConcurrency: 3,
     reconcilePeriod: Duration.minutes(5),
+    recordsPerJob,
   });
   app.synth();
 
@@ -96,25 +103,18 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
     const localApp = await local.loadApp(outdir);
     const bucket = localApp.bucket(`${STACK}/ReviewsBucket`).name;
     const s3 = local.createS3Client();
-    const keys: string[] = [];
-    for (let manifest = 1; manifest <= manifests; manifest += 1) {
-      const key = `reviews/part-${manifest}.jsonl`;
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: reviewManifest(manifest, recordsPerManifest),
-        }),
-      );
-      keys.push(key);
-    }
-    say(
-      `Uploaded ${manifests} manifests of ${recordsPerManifest} reviews to s3://${bucket}/reviews/ (local S3)`,
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: DATASET_KEY, Body: reviewManifest(1, records) }),
     );
-    say(`Running the state machine; one virtual hour lasts ${msPerVirtualHour} ms.`);
+    say(`Uploaded one file of ${records} reviews: s3://${bucket}/${DATASET_KEY} (local S3)`);
+    say(
+      `Running the state machine: the fragment splits the file into jobs of ${recordsPerJob} records, runs them, and merges the answers; one virtual hour lasts ${msPerVirtualHour} ms.`,
+    );
     say();
 
-    const execution = localApp.startExecution(`${STACK}/ReviewsPipeline`, { manifest_keys: keys });
+    const execution = localApp.startExecution(`${STACK}/ReviewsPipeline`, {
+      dataset_keys: [DATASET_KEY],
+    });
     const seen = new Map<string, string>();
     let drawn = 0;
     const render = (): void => {
@@ -148,10 +148,25 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
       return 1;
     }
     const output = result.output as {
-      jobs: unknown[];
+      dataset: unknown;
       report: { summary: Record<string, unknown> };
     };
-    const jobs: BatchJobResult[] = output.jobs.map((job) => validate(BatchJobResultSchema, job));
+    const dataset = validate(DatasetResultSchema, output.dataset);
+    // Manifest keys are shown relative to the execution's work folder, which is printed once.
+    const workPrefix = dataset.results_key.slice(0, dataset.results_key.lastIndexOf('/') + 1);
+    const jobs: BatchJobResult[] = dataset.jobs.map((job) => ({
+      ...job,
+      manifest_key: job.manifest_key.slice(workPrefix.length),
+    }));
+    say(`Work folder of this execution: s3://${dataset.bucket}/${workPrefix}`);
+    say(`Prepared ${jobs.length} manifests (one job each), contiguous ranges of the file:`);
+    let first = 1;
+    for (const job of jobs) {
+      const last = first + job.record_counts.total - 1;
+      say(`  ${job.manifest_key}  reviews ${first} to ${last}`);
+      first = last + 1;
+    }
+    say();
     const prices = loadPriceBook();
     say(
       summaryTable(
@@ -162,8 +177,12 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
       ).join('\n'),
     );
     say();
+    const counts = dataset.record_counts;
     say(
-      `Sentiments counted by SummarizeResults: ${JSON.stringify(output.report.summary.sentiments)}`,
+      `Dataset: ${dataset.status}, ${counts.total} records, ${counts.success} answered, ${counts.error} errors.`,
+    );
+    say(
+      `Sentiments counted by SummarizeResults from results.jsonl: ${JSON.stringify(output.report.summary.sentiments)}`,
     );
     say(
       `Prices: ${prices.models[MODEL_ID]?.name} on-demand per 1M tokens, batch at ${prices.batchDiscount * 100}%; ${prices.source}, checked ${prices.checkedOn}.`,
@@ -171,22 +190,24 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
     say(
       `Emulated: no model ran. The answers come from the emulator's keyword responder (src/demo/sentiment-responder.ts), not ${prices.models[MODEL_ID]?.name}; token counts are its estimate (about 4 characters per token), priced as that model's tokens.`,
     );
+    say();
 
-    const downloads = join(workDir, 'output');
-    for (const job of jobs) {
-      for (const key of job.keys) {
-        const object = await s3.send(new GetObjectCommand({ Bucket: job.bucket, Key: key }));
-        const file = join(downloads, key);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(
-          file,
-          await (object.Body as { transformToString(): Promise<string> }).transformToString(),
-        );
-      }
-    }
-    say(
-      `Output files: ${relative(process.cwd(), downloads) || '.'}/ (${jobs.reduce((n, job) => n + job.keys.length, 0)} files, one per manifest)`,
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: dataset.bucket, Key: dataset.results_key }),
     );
+    const text = await (
+      object.Body as { transformToString(): Promise<string> }
+    ).transformToString();
+    const file = join(workDir, 'output', 'results.jsonl');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    say(
+      `Results, one line per review in dataset order: s3://${dataset.bucket}/${dataset.results_key}`,
+    );
+    say(`  downloaded to ${relative(process.cwd(), file)}; its first lines:`);
+    for (const line of text.split('\n').slice(0, SHOWN_LINES)) {
+      say(`  ${line.length > SHOWN_CHARACTERS ? `${line.slice(0, SHOWN_CHARACTERS - 1)}…` : line}`);
+    }
     say(`Virtual time: ${((clock.now() - startedAt) / 3_600_000).toFixed(1)} hours.`);
     return 0;
   } finally {

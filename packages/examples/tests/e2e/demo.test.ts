@@ -1,28 +1,52 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { runDemo } from '../../src/demo/run-demo.js';
 
 describe('Demo', () => {
-  it('succeeds and says that the answers come from the keyword responder, not the model', async () => {
-    // Prepare: one small manifest on a fast clock (the output does not depend on the pace).
+  let workDir: string | undefined;
+
+  afterEach(() => {
+    if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('splits one file into jobs, shows results.jsonl and says that the answers come from the keyword responder', async () => {
+    // Prepare: a small file on a fast clock (the output does not depend on the pace).
     const output: string[] = [];
+    workDir = mkdtempSync(join(tmpdir(), 'demo-'));
 
     // Act
     const code = await runDemo({
-      manifests: 1,
-      recordsPerManifest: 100,
+      records: 300,
+      recordsPerJob: 150,
       msPerVirtualHour: 200,
       interactive: false,
-      workDir: mkdtempSync(join(tmpdir(), 'demo-')),
+      workDir,
       write: (text) => output.push(text),
     });
 
     // Assess
     const text = output.join('');
     expect(code).toBe(0);
-    expect(text).toMatch(/^reviews\/part-1\.jsonl\s+Completed\s+100\s+0\s/m);
+    expect(text).toContain('Uploaded one file of 300 reviews');
+    expect(text).toMatch(/Prepared 2 manifests \(one job each\)/);
+    expect(text).toMatch(
+      /Work folder of this execution: s3:\/\/[^ ]+\/bedrock-batch-work\/[^ ]+\/\n/,
+    );
+    expect(text).toContain('\n  manifests/part-00000.jsonl  reviews 1 to 150\n');
+    expect(text).toContain('\n  manifests/part-00001.jsonl  reviews 151 to 300\n');
+    expect(text).toMatch(/^manifests\/part-00001\.jsonl\s+Completed\s+150\s+0\s/m);
+    expect(text).toContain('Dataset: Completed, 300 records, 300 answered, 0 errors.');
+    expect(text).toMatch(
+      /Results, one line per review in dataset order: s3:\/\/[^ ]+\/bedrock-batch-work\/[^ ]+\/results\.jsonl\n/,
+    );
+    const results = readFileSync(join(workDir, 'output', 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(results).toHaveLength(300);
+    expect(JSON.parse(results[0] ?? '{}').recordId).toBe('M1R00001');
+    expect(text).toContain(`\n  ${results[0]}\n`);
     expect(text).toContain(
       "Emulated: no model ran. The answers come from the emulator's keyword responder (src/demo/sentiment-responder.ts), not Claude 3 Haiku;",
     );
