@@ -75,30 +75,37 @@ async function* readLineBatches(
   let pending: Buffer[] = [];
   let number = 1;
   for await (const chunk of body) {
-    const part = toBuffer(chunk);
-    let newline = part.indexOf(LF);
+    const bytes = toBuffer(chunk);
+    let newline = bytes.indexOf(LF);
     if (newline === -1) {
-      if (part.length > 0) pending.push(part);
+      if (bytes.length > 0) pending.push(bytes);
       continue;
     }
-    let bytes = part;
+    let start = 0;
     if (pending.length > 0) {
-      const carried = pending.reduce((sum, buffer) => sum + buffer.length, 0);
-      bytes = Buffer.concat([...pending, part]);
-      newline += carried;
+      // Only the line that spans chunks is copied; the chunk's other lines are read in place.
+      const joined = Buffer.concat([...pending, bytes.subarray(0, newline)]);
       pending = [];
+      const starts: number[] = [];
+      const ends: number[] = [];
+      pushLine(joined, 0, joined.length, starts, ends);
+      yield { bytes: joined, starts, ends, firstNumber: number };
+      number += starts.length;
+      start = newline + 1;
+      newline = bytes.indexOf(LF, start);
     }
     const starts: number[] = [];
     const ends: number[] = [];
-    let start = 0;
     while (newline !== -1) {
       pushLine(bytes, start, newline, starts, ends);
       start = newline + 1;
       newline = bytes.indexOf(LF, start);
     }
     if (start < bytes.length) pending.push(bytes.subarray(start));
-    yield { bytes, starts, ends, firstNumber: number };
-    number += starts.length;
+    if (starts.length > 0) {
+      yield { bytes, starts, ends, firstNumber: number };
+      number += starts.length;
+    }
   }
   if (pending.length > 0) {
     const bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readLines } from '../../src/read-lines.js';
+import { readLineBatches, readLines } from '../../src/read-lines.js';
 
 async function* streamOf(chunks: (string | Uint8Array)[]) {
   yield* chunks;
@@ -33,5 +33,29 @@ describe('readLines', () => {
   it('yields nothing for an empty stream', async () => {
     expect(await linesOf([])).toEqual([]);
     expect(await linesOf([''])).toEqual([]);
+  });
+
+  it('breaks lines as node:readline does: \\r\\n split between chunks, a lone \\r, a line over many chunks', async () => {
+    expect(await linesOf(['a\r', '\nb\rc\r\r\n', 'd', 'e', 'f', '\ng\r'])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+      [4, ''],
+      [5, 'def'],
+      [6, 'g'],
+    ]);
+  });
+
+  it('gives byte ranges, a batch per chunk, with line numbers', async () => {
+    const batches = [];
+    for await (const batch of readLineBatches(streamOf(['{"a":1}\n{"b"', ':2}\n\n{"c":3}']))) {
+      batches.push(
+        batch.starts.map((start, index) => [
+          batch.firstNumber + index,
+          batch.bytes.toString('utf8', start, batch.ends[index]),
+        ]),
+      );
+    }
+    expect(batches).toEqual([[[1, '{"a":1}']], [[2, '{"b":2}']], [[3, '']], [[4, '{"c":3}']]]);
   });
 });
