@@ -288,6 +288,9 @@ interface LineMembers {
   readonly ends: Int32Array;
 }
 
+/** The answer of every call (no allocation per line): valid until the next call. */
+let found: LineMembers = { starts: new Int32Array(4), ends: new Int32Array(4) };
+
 /**
  * Scans a line that should hold one JSON object and finds the values of some of its top-level
  * members. The other members are only checked to be valid JSON.
@@ -298,7 +301,7 @@ interface LineMembers {
  * @param names - the member names wanted (plain ASCII, e.g. `recordId`)
  * @param canonical - for each name, whether its value will be copied as text: then it must be
  *   exactly what `JSON.stringify(JSON.parse(value))` gives, and its bytes valid UTF-8
- * @returns the ranges of the wanted members' values, or `undefined` when the line is not sure to
+ * @returns the ranges of the wanted members' values (valid until the next call), or `undefined` when the line is not sure to
  *   be read the same as `JSON.parse` would (invalid, unusual, or a repeated wanted member): the
  *   caller must then use `JSON.parse`
  *
@@ -316,8 +319,12 @@ function scanLineMembers(
   names: readonly string[],
   canonical: readonly boolean[],
 ): LineMembers | undefined {
-  const starts = new Int32Array(names.length).fill(FAIL);
-  const ends = new Int32Array(names.length).fill(FAIL);
+  if (found.starts.length < names.length) {
+    found = { starts: new Int32Array(names.length), ends: new Int32Array(names.length) };
+  }
+  const { starts, ends } = found;
+  starts.fill(FAIL);
+  ends.fill(FAIL);
   let position = skipWhiteSpace(bytes, start, end);
   if (bytes[position] !== OPEN_BRACE) return undefined;
   position = skipWhiteSpace(bytes, position + 1, end);
@@ -353,7 +360,7 @@ function scanLineMembers(
   if (skipWhiteSpace(bytes, position + 1, end) !== end) return undefined;
   // Invalid UTF-8 decodes to U+FFFD: copying such bytes would not give JSON.stringify's text.
   if (copiedNonAscii && !isUtf8(bytes.subarray(start, end))) return undefined;
-  return { starts, ends };
+  return found;
 }
 
 export type { LineMembers };
