@@ -28,15 +28,14 @@ interface DatasetRecordLine {
   readonly generated: boolean;
   /** Whether the record's manifest line is its line in the dataset (and a `\n`), byte for byte. */
   readonly lineIsManifest: boolean;
-  /** Bytes of the record's line in a manifest (see {@link manifestPrefix}). */
+  /** Bytes of the record's line in a manifest. */
   readonly manifestBytes: number;
   /**
    * `{"recordId":...,"modelInput":...}` and a newline: the record's line in a manifest, when the
-   * record was read with `JSON.parse`; else the line is `manifestPrefix`, `modelInputJson`, `}\n`.
+   * record was read with `JSON.parse`; else the line is `{"recordId":<id>,"modelInput":`,
+   * `modelInputJson` and `}\n`.
    */
   readonly manifestLine?: string;
-  /** `{"recordId":<id>,"modelInput":`, when `modelInputJson` is set. */
-  readonly manifestPrefix?: string;
   /**
    * The record's `modelInput` as the JSON text `JSON.stringify` gives, UTF-8, copied from the
    * dataset without parsing. A view of the object's bytes: valid until the next batch is read.
@@ -240,8 +239,12 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-/** Bytes of `{"recordId":` ... `,"modelInput":` ... `}\n` around the id and the modelInput. */
-const MANIFEST_SUFFIX = '}\n';
+/** How a manifest line starts when its id needs no escape, up to the id. */
+const MANIFEST_HEAD = Buffer.from('{"recordId":"', 'latin1');
+/** What comes between such an id and the modelInput. */
+const MANIFEST_MIDDLE = Buffer.from('","modelInput":', 'latin1');
+/** Bytes of `{"recordId":`, `,"modelInput":` and `}\n`, around the id's JSON and the modelInput. */
+const MANIFEST_FRAME_BYTES = 28;
 
 /**
  * Reads a record without `JSON.parse` when its line is plain (see `scanLineMembers`): a string
@@ -271,19 +274,32 @@ function readPlainRecord(
     id = bytes.toString('utf8', idStart, idEnd);
     if (id === '' || id.length > MAX_RECORD_ID_LENGTH) return undefined;
   }
-  const manifestPrefix = `{"recordId":${JSON.stringify(id)},"modelInput":`;
-  const prefixBytes = Buffer.byteLength(manifestPrefix);
+  const inputBytes = inputEnd - inputStart;
+  if (generated) {
+    return {
+      recordId: id,
+      generated,
+      lineIsManifest: false,
+      manifestBytes: MANIFEST_FRAME_BYTES + Buffer.byteLength(JSON.stringify(id)) + inputBytes,
+      modelInputJson: bytes.subarray(inputStart, inputEnd),
+    };
+  }
+  // The id has no escape nor control character: JSON.stringify only adds its quotes.
+  const idStart = (members.starts[0] as number) + 1;
+  const idEnd = (members.ends[0] as number) - 1;
   return {
     recordId: id,
     generated,
     lineIsManifest:
+      idStart === start + MANIFEST_HEAD.length &&
+      bytes.compare(MANIFEST_HEAD, 0, MANIFEST_HEAD.length, start, idStart) === 0 &&
+      inputStart === idEnd + MANIFEST_MIDDLE.length &&
+      bytes.compare(MANIFEST_MIDDLE, 0, MANIFEST_MIDDLE.length, idEnd, inputStart) === 0 &&
       inputEnd === end - 1 &&
       bytes[inputEnd] === CLOSE_BRACE &&
-      inputStart - start === prefixBytes &&
-      bytes.toString('latin1', start, inputStart) === manifestPrefix,
-    manifestBytes:
-      Buffer.byteLength(manifestPrefix) + (inputEnd - inputStart) + MANIFEST_SUFFIX.length,
-    manifestPrefix,
+      // Invalid UTF-8 in the id was decoded to U+FFFD: its bytes are not the id's.
+      !id.includes('\uFFFD'),
+    manifestBytes: MANIFEST_FRAME_BYTES + 2 + Buffer.byteLength(id) + inputBytes,
     modelInputJson: bytes.subarray(inputStart, inputEnd),
   };
 }
@@ -313,18 +329,7 @@ function checkDatasetLine(
     if (text.trim() === '') return undefined;
     record = checkRecord(text, linePlace(bucket, key, line), position);
   }
-  return {
-    recordId: record.recordId,
-    generated: record.generated,
-    lineIsManifest: record.lineIsManifest,
-    manifestBytes: record.manifestBytes,
-    ...(record.manifestLine === undefined ? {} : { manifestLine: record.manifestLine }),
-    ...(record.manifestPrefix === undefined ? {} : { manifestPrefix: record.manifestPrefix }),
-    ...(record.modelInputJson === undefined ? {} : { modelInputJson: record.modelInputJson }),
-    position,
-    key,
-    line,
-  };
+  return { ...record, position, key, line };
 }
 
 /**

@@ -239,7 +239,7 @@ function manifestKey(workPrefix: string, index: number): string {
 
 /** A record as candidates keep it: without its view of the dataset's bytes. */
 function withoutBytes(record: DatasetRecordLine): DatasetRecordLine {
-  const { modelInputJson: _bytes, manifestPrefix: _prefix, manifestLine: _line, ...rest } = record;
+  const { modelInputJson: _bytes, manifestLine: _line, ...rest } = record;
   return rest;
 }
 
@@ -264,9 +264,10 @@ class ManifestWriter {
   /** Appends a record's manifest line (copied: the record's bytes may be reused). */
   public add(record: DatasetRecordLine): void {
     if (this.buffer.length - this.used < record.manifestBytes) this.hand(record.manifestBytes);
-    const { modelInputJson, manifestPrefix } = record;
-    if (modelInputJson !== undefined && manifestPrefix !== undefined) {
-      this.used += this.buffer.write(manifestPrefix, this.used, 'utf8');
+    const { modelInputJson } = record;
+    if (modelInputJson !== undefined) {
+      const prefix = `{"recordId":${JSON.stringify(record.recordId)},"modelInput":`;
+      this.used += this.buffer.write(prefix, this.used, 'utf8');
       this.used += modelInputJson.copy(this.buffer, this.used);
       this.used += this.buffer.write('}\n', this.used, 'latin1');
     } else {
