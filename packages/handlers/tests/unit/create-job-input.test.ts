@@ -6,20 +6,12 @@ import { createJob } from '../../src/create-job.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { getTestEvent } from '../helpers/events.js';
 import { createFakeAws } from '../helpers/fake-bedrock.js';
+import { rejection } from '../helpers/rejection.js';
 
 const fake = createFakeAws();
 
 function payload(variant: string): CreateJobPayload {
   return getTestEvent<CreateJobPayload>('create-job', variant);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('Function: createJob, input checks before any job is created', () => {

@@ -38,6 +38,7 @@ import { after, fixClock, releaseClock, setClock } from '../helpers/clock.js';
 import { getTestEvent, makeTaskToken } from '../helpers/events.js';
 import { createFakeAws } from '../helpers/fake-bedrock.js';
 import { captureLogs, containsSecret } from '../helpers/log-capture.js';
+import { rejection } from '../helpers/rejection.js';
 
 const fake = createFakeAws();
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -56,15 +57,6 @@ function createInput() {
 
 function pendingTicket(jobName: string, owner = MANAGED_BY_VALUE): JobTicket | undefined {
   return fake.ticketOf<JobTicket>(BUCKET, owner, jobName, 'pending');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function expectNoTagCalls() {

@@ -15,6 +15,7 @@ import { lambdaContext } from '../helpers/context.js';
 import { createDatasetS3 } from '../helpers/dataset-s3.js';
 import { getTestEvent } from '../helpers/events.js';
 import { captureLogs } from '../helpers/log-capture.js';
+import { rejection } from '../helpers/rejection.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'prepare-dataset');
 const WORK =
@@ -27,15 +28,6 @@ let logs: ReturnType<typeof captureLogs>;
 function payload(input: Record<string, unknown> = {}): Record<string, unknown> {
   const event = getTestEvent('prepare-dataset', 'mixed');
   return { ...event, input: { ...(event.input as object), ...input } };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeEach(() => {

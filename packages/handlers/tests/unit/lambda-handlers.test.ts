@@ -16,6 +16,7 @@ import { lambdaContext } from '../helpers/context.js';
 import { getTestEvent, makeTaskToken } from '../helpers/events.js';
 import { createFakeAws, toJobDescription } from '../helpers/fake-bedrock.js';
 import { captureLogs, containsSecret } from '../helpers/log-capture.js';
+import { rejection } from '../helpers/rejection.js';
 import { BUCKET, JOB_ARN, JOB_NAME, makeTicket } from '../helpers/tickets.js';
 
 const fake = createFakeAws();
@@ -25,15 +26,6 @@ let capture: ReturnType<typeof captureLogs> | undefined;
 function startCapture(env: Record<string, string> = {}) {
   capture = captureLogs(env);
   return capture;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeEach(() => {
