@@ -33,6 +33,12 @@ export {
   isLiveExecutionState,
 } from './execution-state.js';
 export type { HandlerDeps } from './handler-deps.js';
+export type {
+  InvokeOnDemandDeps,
+  InvokeOnDemandInput,
+  InvokeOnDemandResult,
+} from './invoke-on-demand.js';
+export { invokeOnDemand } from './invoke-on-demand.js';
 export type { JobEventResult } from './job-event.js';
 export { handleJobEvent } from './job-event.js';
 export type { JobOutput } from './job-output.js';
@@ -55,6 +61,8 @@ export type { PrepareDatasetTaskDeps } from './prepare-dataset-task.js';
 export { prepareDatasetTask } from './prepare-dataset-task.js';
 export type { ReconcileOptions, ReconcileSummary } from './reconcile.js';
 export { reconcile } from './reconcile.js';
+export type { RecordError, RecordErrorClass, RecordErrorRule } from './record-error-class.js';
+export { classifyRecordError, RECORD_ERROR_CLASSES } from './record-error-class.js';
 export {
   isDeadTaskTokenError,
   isNotFoundError,
