@@ -235,22 +235,18 @@ async function collectResults(
       })}}\n`;
       for (const recordId of recordIds) {
         const answer = answers.get(recordId);
-        writer.add(`{"recordId":${JSON.stringify(recordId)}`);
         if (answer === undefined) {
-          writer.add(notReturned);
+          writer.add(`{"recordId":${JSON.stringify(recordId)}${notReturned}`);
           counts.error += 1;
         } else {
           answers.delete(recordId);
           if (isModelOutput(answer)) {
-            writer.add(',"modelOutput":');
             writer.addBytes(answer);
             counts.success += 1;
           } else {
-            writer.add(',"error":');
-            writer.addBytes(answer.errorJson);
+            writer.addBytes(answer.errorLine);
             counts.error += 1;
           }
-          writer.add('}\n');
         }
         counts.total += 1;
         if (writer.isFull()) await writer.flush();

@@ -7,15 +7,17 @@ import { objectLineBatches } from './object-lines.js';
 /** Output-line problems logged one by one per job; the rest are only counted. */
 const LOGGED_PROBLEMS = 10;
 
-/** The `error` of an output line, as JSON text (UTF-8). */
+/** The results line of a record whose output line has an `error` (see {@link JobAnswers}). */
 interface ErrorAnswer {
-  readonly errorJson: Buffer;
+  readonly errorLine: Buffer;
 }
 
 /**
- * A job's answers by `recordId`: the JSON text (UTF-8 bytes) of the line's `modelOutput` (a
- * `Buffer`), or of its `error` (an {@link ErrorAnswer}). Bytes, not parsed objects nor strings,
- * keep a job's answers small and off the JavaScript heap, and are written out as they are.
+ * A job's answers by `recordId`, each as the record's line in `results.jsonl` (UTF-8 bytes):
+ * `{"recordId":...,"modelOutput":...}` and a newline (a `Buffer`), or `{"recordId":...,"error":...}`
+ * and a newline (an {@link ErrorAnswer}), the values being the JSON text `JSON.stringify` gives.
+ * Bytes, not parsed objects nor strings, keep a job's answers small and off the JavaScript heap,
+ * and are written out as they are.
  */
 type JobAnswers = Map<string, Buffer | ErrorAnswer>;
 
@@ -48,10 +50,12 @@ function answerOf(text: string): { recordId: string; answer: Buffer | ErrorAnswe
   const recordId = line.recordId;
   if (typeof recordId !== 'string' || recordId === '') return 'has no recordId';
   if (isObject(line.modelOutput)) {
-    return { recordId, answer: Buffer.from(JSON.stringify(line.modelOutput), 'utf8') };
+    const text = `{"recordId":${JSON.stringify(recordId)},"modelOutput":${JSON.stringify(line.modelOutput)}}\n`;
+    return { recordId, answer: Buffer.from(text, 'utf8') };
   }
   if (isObject(line.error)) {
-    return { recordId, answer: { errorJson: Buffer.from(JSON.stringify(line.error), 'utf8') } };
+    const text = `{"recordId":${JSON.stringify(recordId)},"error":${JSON.stringify(line.error)}}\n`;
+    return { recordId, answer: { errorLine: Buffer.from(text, 'utf8') } };
   }
   return 'has neither modelOutput nor error';
 }
@@ -63,11 +67,34 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 
-/** A copy of `bytes[start, end)` that does not keep the chunk it comes from alive. */
-function copyOf(bytes: Buffer, start: number, end: number): Buffer {
-  const copy = Buffer.allocUnsafe(end - start);
-  bytes.copy(copy, 0, start, end);
-  return copy;
+const RESULT_HEAD = Buffer.from('{"recordId":"', 'latin1');
+const OUTPUT_MEMBER = Buffer.from('","modelOutput":', 'latin1');
+const ERROR_MEMBER = Buffer.from('","error":', 'latin1');
+const RESULT_END = Buffer.from('}\n', 'latin1');
+
+/**
+ * A record's results line, `{"recordId":"<id>",<member><value>}` and a newline, from the bytes of
+ * an id that needs no escape and of a value; a copy, that keeps no chunk of the object alive.
+ */
+function resultLine(
+  bytes: Buffer,
+  idStart: number,
+  idEnd: number,
+  member: Buffer,
+  valueStart: number,
+  valueEnd: number,
+): Buffer {
+  const idBytes = idEnd - idStart;
+  const valueBytes = valueEnd - valueStart;
+  const line = Buffer.allocUnsafe(
+    RESULT_HEAD.length + idBytes + member.length + valueBytes + RESULT_END.length,
+  );
+  let at = RESULT_HEAD.copy(line, 0);
+  at += bytes.copy(line, at, idStart, idEnd);
+  at += member.copy(line, at);
+  at += bytes.copy(line, at, valueStart, valueEnd);
+  RESULT_END.copy(line, at);
+  return line;
 }
 
 /**
@@ -87,14 +114,25 @@ function plainAnswerOf(
   if (idStart === 0 || bytes[idStart - 1] !== QUOTE || idEnd <= idStart) return undefined;
   for (let at = idStart; at < idEnd; at++) if (bytes[at] === BACKSLASH) return undefined;
   const recordId = bytes.toString('utf8', idStart, idEnd);
+  // Invalid UTF-8 in the id was decoded to U+FFFD: its bytes are not JSON.stringify's.
+  if (recordId.includes('\uFFFD')) return undefined;
   const output = members.starts[1] as number;
   if (output !== -1) {
     if (bytes[output] !== OPEN_BRACE) return undefined;
-    return { recordId, answer: copyOf(bytes, output, members.ends[1] as number) };
+    const line = resultLine(
+      bytes,
+      idStart,
+      idEnd,
+      OUTPUT_MEMBER,
+      output,
+      members.ends[1] as number,
+    );
+    return { recordId, answer: line };
   }
   const error = members.starts[2] as number;
   if (error === -1 || bytes[error] !== OPEN_BRACE) return undefined;
-  return { recordId, answer: { errorJson: copyOf(bytes, error, members.ends[2] as number) } };
+  const line = resultLine(bytes, idStart, idEnd, ERROR_MEMBER, error, members.ends[2] as number);
+  return { recordId, answer: { errorLine: line } };
 }
 
 /**
@@ -112,7 +150,7 @@ function plainAnswerOf(
  * @example
  * ```ts
  * const { answers } = await loadJobAnswers(s3, jobResult, logger);
- * const answer = answers.get('REC0000001'); // Buffer '{...}' (modelOutput) or { errorJson: Buffer }
+ * const answer = answers.get('REC0000001'); // Buffer '{"recordId":"REC0000001","modelOutput":{...}}\n' or { errorLine }
  * ```
  */
 async function loadJobAnswers(

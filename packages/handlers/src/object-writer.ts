@@ -130,8 +130,11 @@ function openObjectWriter(
 
   function addBytes(bytes: Uint8Array): boolean {
     if (buffer.length - used < bytes.length) hand(bytes.length);
-    buffer.set(bytes, used);
-    used += bytes.length;
+    if (Buffer.isBuffer(bytes)) used += bytes.copy(buffer, used);
+    else {
+      buffer.set(bytes, used);
+      used += bytes.length;
+    }
     return used >= BATCH_BYTES;
   }
 
