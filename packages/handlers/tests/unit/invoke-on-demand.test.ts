@@ -220,6 +220,43 @@ describe('invokeOnDemand: InvokeModel', () => {
   });
 });
 
+describe('invokeOnDemand: manifest and output', () => {
+  it('gives the same output for the same input (a retried call rewrites the same object)', async () => {
+    s3.put(BUCKET, MANIFEST, invokeModelManifest(6));
+    runtimeMock
+      .on(InvokeModelCommand)
+      .callsFake(async (input) => invokeModelResponse(input.body as Uint8Array));
+    const first = await invokeOnDemand({ ...baseInput, concurrency: 3 }, deps());
+    const firstText = s3.text(BUCKET, OUTPUT);
+    const second = await invokeOnDemand({ ...baseInput, concurrency: 3 }, deps());
+    expect(second).toEqual(first);
+    expect(s3.text(BUCKET, OUTPUT)).toBe(firstText);
+  });
+
+  it('skips blank lines: they are not records, and startLine counts records', async () => {
+    const lines = invokeModelManifest(4).split('\n');
+    s3.put(
+      BUCKET,
+      MANIFEST,
+      ['', lines[0], '', lines[1], lines[2], '   ', lines[3], ''].join('\n'),
+    );
+    runtimeMock
+      .on(InvokeModelCommand)
+      .callsFake(async (input) => invokeModelResponse(input.body as Uint8Array));
+    const result = await invokeOnDemand({ ...baseInput, startLine: 1 }, deps());
+    expect(result).toMatchObject({ done: true, nextLine: 4, records: 3 });
+    expect(outputLines().map((line) => line.recordId)).toEqual([1, 2, 3].map(recordIdOf));
+  });
+
+  it('fails naming the manifest when it cannot be read, and writes nothing', async () => {
+    await expect(invokeOnDemand(baseInput, deps())).rejects.toThrow(
+      `s3://${BUCKET}/${MANIFEST}: could not be read`,
+    );
+    expect(s3.text(BUCKET, OUTPUT)).toBeUndefined();
+    expect(runtimeMock.commandCalls(InvokeModelCommand)).toHaveLength(0);
+  });
+});
+
 describe('invokeOnDemand: Converse', () => {
   it('sends the Converse request with modelId and writes the Converse response shape', async () => {
     s3.put(BUCKET, MANIFEST, converseManifest(3));
