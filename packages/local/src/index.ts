@@ -16,6 +16,12 @@ export type {
   ForcedJobOutcome,
   JobOutcomeFault,
   RecordErrorFault,
+  RecordErrorKindFault,
+  RecordErrorKindInput,
+  RuntimeErrorFaults,
+  RuntimeFaults,
+  RuntimeOperationName,
+  RuntimeThrottleFaults,
   TagFaults,
   TagOperationName,
   ThrottleFaults,
@@ -30,8 +36,11 @@ export type { ModelFamily } from './bedrock/models.js';
 export { DEFAULT_MODEL_IDS, modelFamilyOf } from './bedrock/models.js';
 export type { Random } from './bedrock/random.js';
 export { createRandom } from './bedrock/random.js';
+export type { BatchRecordError } from './bedrock/record-errors.js';
+export { BATCH_RECORD_ERRORS } from './bedrock/record-errors.js';
 export type { ModelInvocationType, Responder, ResponderContext } from './bedrock/responses.js';
 export { defaultResponder } from './bedrock/responses.js';
+export type { RuntimeErrorName } from './bedrock/runtime-exceptions.js';
 export type {
   BedrockEmulator,
   BedrockEmulatorOptions,

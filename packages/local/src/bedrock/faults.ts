@@ -1,4 +1,10 @@
 import { InvalidOptionError } from '../errors.js';
+import { recordErrorMessageFor } from './record-errors.js';
+import {
+  isRuntimeErrorName,
+  RUNTIME_ERROR_NAMES,
+  type RuntimeErrorName,
+} from './runtime-exceptions.js';
 
 /** The operations of the emulator, as the AWS SDK names them. */
 type BedrockOperationName =
@@ -116,6 +122,71 @@ interface RecordErrorFault {
 }
 
 /**
+ * One kind of record error among several ({@link EmulatorFaults.recordErrors}): a share of the
+ * records and the error line written for them.
+ *
+ * @example
+ * ```ts
+ * emulator.faults.recordErrors.push({ rate: 0.05, errorCode: 429 }, { rate: 0.02, errorCode: 400 });
+ * ```
+ */
+interface RecordErrorKindFault {
+  /** Share of records (0 to 1) that fail with this error. */
+  rate: number;
+  /** The line's `errorCode` (an HTTP status code, as Bedrock writes it). */
+  errorCode: number;
+  /**
+   * The line's `errorMessage`.
+   * @default - the message of `BATCH_RECORD_ERRORS` for the code, or a generic one
+   */
+  errorMessage: string;
+}
+
+/** The runtime API operations the emulator serves. */
+type RuntimeOperationName = 'InvokeModel' | 'Converse';
+
+/** Throttling of the runtime API: `ThrottlingException` (HTTP 429). */
+interface RuntimeThrottleFaults {
+  /** The next N runtime calls are throttled (decremented on each). @default 0 */
+  nextCalls: number;
+  /** Share of runtime calls throttled at random (seeded). @default 0 */
+  rate: number;
+  /**
+   * Operations the throttling applies to.
+   * @default - InvokeModel and Converse
+   */
+  operations?: readonly RuntimeOperationName[];
+}
+
+/** Errors of the runtime API, with the HTTP status the service model gives each. */
+interface RuntimeErrorFaults {
+  /** The next N runtime calls fail (decremented on each). @default 0 */
+  nextCalls: number;
+  /** Share of runtime calls that fail at random (seeded). @default 0 */
+  rate: number;
+  /** The error they fail with. @default 'InternalServerException' */
+  error: RuntimeErrorName;
+  /**
+   * The error's message.
+   * @default - a service-like message for the error
+   */
+  message?: string;
+  /**
+   * Operations the errors apply to.
+   * @default - InvokeModel and Converse
+   */
+  operations?: readonly RuntimeOperationName[];
+}
+
+/** Faults of the runtime API (`InvokeModel`, `Converse`). Throttling is checked first. */
+interface RuntimeFaults {
+  /** Throttling. */
+  throttle: RuntimeThrottleFaults;
+  /** Other errors. */
+  errors: RuntimeErrorFaults;
+}
+
+/**
  * Faults the emulator injects. The object is live: change any field while the emulator runs
  * (`emulator.faults.throttle.nextCalls = 2`) and the next call, record or event sees it.
  *
@@ -130,6 +201,12 @@ interface EmulatorFaults {
   recordErrorRate: number;
   /** The error written for those records. */
   recordError: RecordErrorFault;
+  /**
+   * More kinds of record errors, each with its own share; drawn after `recordErrorRate` with the
+   * same draw per record, so the shares add up (capped at every record).
+   * @default []
+   */
+  recordErrors: RecordErrorKindFault[];
   /** Forced job outcomes, checked in order; the first match applies. @default [] */
   jobOutcomes: JobOutcomeFault[];
   /** Event delivery faults. */
@@ -138,6 +215,8 @@ interface EmulatorFaults {
   throttle: ThrottleFaults;
   /** Tagging operations that fail for jobs in chosen statuses. */
   tags: TagFaults;
+  /** Faults of the runtime API (`InvokeModel`, `Converse`). */
+  runtime: RuntimeFaults;
 }
 
 /** Initial faults, every field optional. */
@@ -154,6 +233,21 @@ interface EmulatorFaultsInput {
   readonly throttle?: Partial<ThrottleFaults>;
   /** @default tags always readable */
   readonly tags?: Partial<TagFaults>;
+  /** @default [] */
+  readonly recordErrors?: readonly RecordErrorKindInput[];
+  /** @default no runtime faults */
+  readonly runtime?: {
+    readonly throttle?: Partial<RuntimeThrottleFaults>;
+    readonly errors?: Partial<RuntimeErrorFaults>;
+  };
+}
+
+/** One entry of {@link EmulatorFaultsInput.recordErrors}; the message defaults by code. */
+interface RecordErrorKindInput {
+  readonly rate: number;
+  readonly errorCode: number;
+  /** @default - the message of `BATCH_RECORD_ERRORS` for the code, or a generic one */
+  readonly errorMessage?: string;
 }
 
 const TAG_OPERATIONS: readonly TagOperationName[] = [
@@ -223,6 +317,76 @@ function nonNegative(
   return v;
 }
 
+function httpStatus(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 100 || value > 599) {
+    throw new InvalidOptionError(name, value, 'must be an HTTP status code');
+  }
+  return value;
+}
+
+function createRecordErrors(input: readonly RecordErrorKindInput[] = []): RecordErrorKindFault[] {
+  if (!Array.isArray(input)) {
+    throw new InvalidOptionError('faults.recordErrors', input, 'must be a list');
+  }
+  return input.map((kind, index) => {
+    const errorCode = httpStatus(`faults.recordErrors[${index}].errorCode`, kind?.errorCode);
+    return {
+      rate: rate(`faults.recordErrors[${index}].rate`, kind.rate),
+      errorCode,
+      errorMessage: kind.errorMessage ?? recordErrorMessageFor(errorCode),
+    };
+  });
+}
+
+const RUNTIME_OPERATIONS: readonly RuntimeOperationName[] = ['InvokeModel', 'Converse'];
+
+function runtimeOperations(
+  name: string,
+  operations: readonly RuntimeOperationName[] | undefined,
+): { operations?: RuntimeOperationName[] } {
+  if (operations === undefined) return {};
+  for (const [index, operation] of operations.entries()) {
+    if (!RUNTIME_OPERATIONS.includes(operation)) {
+      throw new InvalidOptionError(
+        `${name}[${index}]`,
+        operation,
+        'must be InvokeModel or Converse',
+      );
+    }
+  }
+  return { operations: [...operations] };
+}
+
+function createRuntimeFaults(input: EmulatorFaultsInput['runtime'] = {}): RuntimeFaults {
+  const error = input.errors?.error ?? 'InternalServerException';
+  if (!isRuntimeErrorName(error)) {
+    throw new InvalidOptionError(
+      'faults.runtime.errors.error',
+      error,
+      `must be one of ${RUNTIME_ERROR_NAMES.join(', ')}`,
+    );
+  }
+  return {
+    throttle: {
+      nextCalls: nonNegative(
+        'faults.runtime.throttle.nextCalls',
+        input.throttle?.nextCalls,
+        0,
+        true,
+      ),
+      rate: rate('faults.runtime.throttle.rate', input.throttle?.rate),
+      ...runtimeOperations('faults.runtime.throttle.operations', input.throttle?.operations),
+    },
+    errors: {
+      nextCalls: nonNegative('faults.runtime.errors.nextCalls', input.errors?.nextCalls, 0, true),
+      rate: rate('faults.runtime.errors.rate', input.errors?.rate),
+      error,
+      ...(input.errors?.message !== undefined ? { message: input.errors.message } : {}),
+      ...runtimeOperations('faults.runtime.errors.operations', input.errors?.operations),
+    },
+  };
+}
+
 /** Builds the live faults object from the initial faults, checking every value. */
 function createFaults(input: EmulatorFaultsInput = {}): EmulatorFaults {
   const jobOutcomes = (input.jobOutcomes ?? []).map((fault, index) => {
@@ -268,12 +432,55 @@ function createFaults(input: EmulatorFaultsInput = {}): EmulatorFaults {
       ...(input.throttle?.operations ? { operations: [...input.throttle.operations] } : {}),
     },
     tags: createTagFaults(input.tags),
+    recordErrors: createRecordErrors(input.recordErrors),
+    runtime: createRuntimeFaults(input.runtime),
   };
 }
 
 /** A rate read from the live faults object, clamped to [0, 1] (bad values count as 0). */
 function liveRate(value: unknown): number {
   return typeof value === 'number' && value > 0 ? Math.min(value, 1) : 0;
+}
+
+/** A record error kind with its live share, read once per batch of records. */
+interface WeightedRecordError {
+  readonly rate: number;
+  readonly errorCode: number;
+  readonly errorMessage: string;
+}
+
+/**
+ * The record error kinds in draw order: `recordErrorRate` / `recordError` first, then
+ * `recordErrors`, each with its live rate (bad values count as 0).
+ */
+function recordErrorKinds(faults: EmulatorFaults): WeightedRecordError[] {
+  const kinds: WeightedRecordError[] = [
+    { ...faults.recordError, rate: liveRate(faults.recordErrorRate) },
+  ];
+  for (const kind of Array.isArray(faults.recordErrors) ? faults.recordErrors : []) {
+    kinds.push({
+      rate: liveRate(kind?.rate),
+      errorCode: kind.errorCode,
+      errorMessage: kind.errorMessage ?? recordErrorMessageFor(kind.errorCode),
+    });
+  }
+  return kinds.filter((kind) => kind.rate > 0);
+}
+
+/**
+ * The kind a record's draw (a number in [0, 1)) falls into, the kinds laid end to end on
+ * [0, 1); `undefined` when it falls past them (the record succeeds).
+ */
+function pickRecordError(
+  kinds: readonly WeightedRecordError[],
+  draw: number,
+): WeightedRecordError | undefined {
+  let upTo = 0;
+  for (const kind of kinds) {
+    upTo += kind.rate;
+    if (draw < upTo) return kind;
+  }
+  return undefined;
 }
 
 export type {
@@ -284,8 +491,15 @@ export type {
   ForcedJobOutcome,
   JobOutcomeFault,
   RecordErrorFault,
+  RecordErrorKindFault,
+  RecordErrorKindInput,
+  RuntimeErrorFaults,
+  RuntimeErrorName,
+  RuntimeFaults,
+  RuntimeOperationName,
+  RuntimeThrottleFaults,
   TagFaults,
   TagOperationName,
   ThrottleFaults,
 };
-export { createFaults, liveRate };
+export { createFaults, liveRate, pickRecordError, recordErrorKinds };

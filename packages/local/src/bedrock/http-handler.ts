@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatedServiceError } from '../errors.js';
-import { type BedrockOperationName, type EmulatorFaults, liveRate } from './faults.js';
+import {
+  type BedrockOperationName,
+  type EmulatorFaults,
+  liveRate,
+  type RuntimeOperationName,
+} from './faults.js';
 import type { BedrockOperations } from './operations.js';
 import type { Random } from './random.js';
+import { isRuntimeErrorName, runtimeException } from './runtime-exceptions.js';
+import type { RuntimeOperations } from './runtime-operations.js';
 import { ServiceException } from './service-exceptions.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** The `Body` blob of InvokeModel is at most 25,000,000 bytes in the service model. */
+const MAX_RUNTIME_BODY_BYTES = 25_000_000;
 
 interface Route {
   readonly operation: BedrockOperationName;
@@ -68,15 +77,19 @@ function routeOf(method: string, segments: readonly string[]): Route | undefined
   return undefined;
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readRawBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw ServiceException.validation('The request body is too large.');
+    if (size > maxBytes) throw ServiceException.validation('The request body is too large.');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const text = (await readRawBody(req)).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -125,6 +138,59 @@ function isThrottled(
   return random() < liveRate(throttle.rate);
 }
 
+/** The runtime API operation of a path, `/model/{modelId}/invoke` or `/model/{modelId}/converse`. */
+function runtimeRouteOf(
+  method: string,
+  segments: readonly string[],
+): { operation: RuntimeOperationName; modelId: string } | undefined {
+  const [first, modelId, action, ...rest] = segments;
+  if (method !== 'POST' || first !== 'model' || modelId === undefined || rest.length > 0) {
+    return undefined;
+  }
+  if (action === 'invoke') return { operation: 'InvokeModel', modelId };
+  if (action === 'converse') return { operation: 'Converse', modelId };
+  return undefined;
+}
+
+/** Checks the runtime faults for one call: throttling first, then the injected errors. */
+function checkRuntimeFaults(
+  faults: EmulatorFaults,
+  operation: RuntimeOperationName,
+  modelId: string,
+  random: Random,
+): void {
+  const applies = (operations: readonly RuntimeOperationName[] | undefined): boolean =>
+    operations === undefined || operations.includes(operation);
+  const { throttle, errors } = faults.runtime;
+  if (applies(throttle.operations)) {
+    if (throttle.nextCalls > 0) {
+      throttle.nextCalls -= 1;
+      throw ServiceException.throttling();
+    }
+    if (random() < liveRate(throttle.rate)) throw ServiceException.throttling();
+  }
+  if (applies(errors.operations)) {
+    let fail: boolean;
+    if (errors.nextCalls > 0) {
+      errors.nextCalls -= 1;
+      fail = true;
+    } else {
+      fail = random() < liveRate(errors.rate);
+    }
+    if (fail) {
+      const name = isRuntimeErrorName(errors.error) ? errors.error : 'InternalServerException';
+      throw runtimeException(name, errors.message, modelId);
+    }
+  }
+}
+
+/** The runtime API side of the request handler. */
+interface RuntimeHandling {
+  readonly operations: RuntimeOperations;
+  /** Draws of the runtime faults (its own seeded sequence). */
+  readonly random: Random;
+}
+
 /** Observer of every call the emulator answers (for inspection). */
 type CallObserver = (call: { operation: string; statusCode: number; errorType?: string }) => void;
 
@@ -137,6 +203,7 @@ function createRequestHandler(
   faults: EmulatorFaults,
   random: Random,
   observe: CallObserver,
+  runtime: RuntimeHandling,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
@@ -155,10 +222,25 @@ function createRequestHandler(
             `The request path ${url.pathname} is not correctly URL-encoded.`,
           );
         }
+        const runtimeRoute = runtimeRouteOf(method, segments);
+        if (runtimeRoute !== undefined) {
+          operation = runtimeRoute.operation;
+          const { modelId } = runtimeRoute;
+          checkRuntimeFaults(faults, runtimeRoute.operation, modelId, runtime.random);
+          const body = await readRawBody(req, MAX_RUNTIME_BODY_BYTES);
+          const requestId = randomUUID();
+          const result =
+            runtimeRoute.operation === 'InvokeModel'
+              ? runtime.operations.invokeModel(modelId, body, requestId)
+              : runtime.operations.converse(modelId, body, requestId);
+          send(res, 200, result.body, { ...result.headers, 'x-amzn-requestid': requestId });
+          observe({ operation, statusCode: 200 });
+          return;
+        }
         const route = routeOf(method, segments);
         if (route === undefined) {
           throw ServiceException.unknownOperation(
-            `No operation matches ${method} ${url.pathname}: the Bedrock batch emulator supports the model invocation job and tagging operations only.`,
+            `No operation matches ${method} ${url.pathname}: the Bedrock emulator supports the model invocation job and tagging operations, InvokeModel and Converse only.`,
           );
         }
         operation = route.operation;
@@ -187,5 +269,5 @@ function createRequestHandler(
   };
 }
 
-export type { CallObserver };
+export type { CallObserver, RuntimeHandling };
 export { createRequestHandler };

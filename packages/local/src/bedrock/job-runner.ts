@@ -6,7 +6,12 @@ import {
   type JobStatusValue,
 } from '@bedrock-batch/schema';
 import type { Clock, ClockTimer } from '../clock.js';
-import { type EmulatorFaults, type ForcedJobOutcome, liveRate } from './faults.js';
+import {
+  type EmulatorFaults,
+  type ForcedJobOutcome,
+  pickRecordError,
+  recordErrorKinds,
+} from './faults.js';
 import { type JobInput, readJobInput } from './input-reader.js';
 import type { JobRecord } from './job.js';
 import { modelFamilyOf } from './models.js';
@@ -226,8 +231,7 @@ class JobRunner {
   private processUpTo(run: JobRun, end: number): void {
     const { job, input } = run;
     if (input === undefined) return;
-    const errorRate = liveRate(this.ctx.faults.recordErrorRate);
-    const recordError = this.ctx.faults.recordError;
+    const errorKinds = recordErrorKinds(this.ctx.faults);
     const family = modelFamilyOf(job.modelId);
     const modelInvocationType = job.modelInvocationType ?? 'InvokeModel';
     let success = job.successRecordCount ?? 0;
@@ -235,9 +239,11 @@ class JobRunner {
     for (let i = run.processed; i < end; i++) {
       const record = input.records[i];
       if (record === undefined) break;
-      const injected = run.random() < errorRate || i >= run.forcedErrorsFrom;
+      const injected =
+        pickRecordError(errorKinds, run.random()) ??
+        (i >= run.forcedErrorsFrom ? this.ctx.faults.recordError : undefined);
       const result: RecordResult = injected
-        ? { ok: false, errorCode: recordError.errorCode, errorMessage: recordError.errorMessage }
+        ? { ok: false, errorCode: injected.errorCode, errorMessage: injected.errorMessage }
         : respond(
             {
               recordId: record.recordId,

@@ -1,6 +1,11 @@
-import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { BedrockClient, type BedrockClientConfig } from '@aws-sdk/client-bedrock';
+import type {
+  BedrockRuntimeClient,
+  BedrockRuntimeClientConfig,
+} from '@aws-sdk/client-bedrock-runtime';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   type BatchQuotas,
@@ -11,6 +16,7 @@ import {
 import { type Clock, RealTimeClock } from '../clock.js';
 import { InvalidOptionError, LocalServerError } from '../errors.js';
 import { attachClock } from '../http/attach-clock.js';
+import { createDualProtocolServer } from '../http/dual-protocol-server.js';
 import { buildJobEvent, EventPublisher, type JobEventListener } from './event-publisher.js';
 import { createFaults, type EmulatorFaults, type EmulatorFaultsInput } from './faults.js';
 import { createRequestHandler } from './http-handler.js';
@@ -21,6 +27,7 @@ import { baseModelId, DEFAULT_MODEL_IDS } from './models.js';
 import { BedrockOperations } from './operations.js';
 import { createRandom, hashString } from './random.js';
 import { defaultResponder, type Responder } from './responses.js';
+import { RuntimeOperations } from './runtime-operations.js';
 
 /** Options of {@link startBedrockEmulator}. */
 interface BedrockEmulatorOptions {
@@ -127,7 +134,10 @@ interface BedrockEmulator {
   readonly endpoint: string;
   readonly region: string;
   readonly accountId: string;
-  /** `{ AWS_ENDPOINT_URL_BEDROCK: endpoint }`, for processes that use an unmodified SDK. */
+  /**
+   * `{ AWS_ENDPOINT_URL_BEDROCK, AWS_ENDPOINT_URL_BEDROCK_RUNTIME }` (both `endpoint`: one server
+   * serves the control plane and the runtime API), for processes that use an unmodified SDK.
+   */
   readonly env: Readonly<Record<string, string>>;
   /** The clock jobs run on. */
   readonly clock: Clock;
@@ -145,6 +155,11 @@ interface BedrockEmulator {
   onEvent(listener: JobEventListener): () => void;
   /** A BedrockClient for this emulator (endpoint, region, dummy credentials). */
   createClient(overrides?: BedrockClientConfig): BedrockClient;
+  /**
+   * A BedrockRuntimeClient for this emulator's runtime API (`InvokeModel`, `Converse`): endpoint,
+   * region, dummy credentials. Pass `{ maxAttempts: 1 }` to see injected faults without retries.
+   */
+  createRuntimeClient(overrides?: BedrockRuntimeClientConfig): BedrockRuntimeClient;
   /** Stops the server and every job timer. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -207,6 +222,26 @@ function quotasResolver(
     perModel.set(modelId, resolve(`modelQuotas.${modelId}`, { ...quotas, ...overrides }));
   }
   return (modelId) => perModel.get(modelId) ?? perModel.get(baseModelId(modelId)) ?? base;
+}
+
+/**
+ * The BedrockRuntimeClient class, loaded on first use: `@aws-sdk/client-bedrock-runtime` is a
+ * development dependency of this package, needed only by callers of `createRuntimeClient`.
+ */
+function loadRuntimeClientClass(): typeof BedrockRuntimeClient {
+  try {
+    const sdk = createRequire(import.meta.url)('@aws-sdk/client-bedrock-runtime') as {
+      BedrockRuntimeClient: typeof BedrockRuntimeClient;
+    };
+    return sdk.BedrockRuntimeClient;
+  } catch (error) {
+    throw new InvalidOptionError(
+      'createRuntimeClient',
+      '@aws-sdk/client-bedrock-runtime',
+      'needs the package @aws-sdk/client-bedrock-runtime installed',
+      { cause: error },
+    );
+  }
 }
 
 function defaultS3Client(region: string): S3Client {
@@ -276,6 +311,7 @@ async function startBedrockEmulator(
   const clock = options.clock ?? new RealTimeClock({ msPerVirtualHour: 1000 });
   const s3 = options.s3Client ?? defaultS3Client(region);
 
+  const responder = options.responder ?? defaultResponder;
   const store = new JobStore();
   const publisher = new EventPublisher(clock, faults, createRandom(hashString(`${seed}:events`)));
   const runner = new JobRunner({
@@ -285,7 +321,7 @@ async function startBedrockEmulator(
     seed,
     phaseDurations,
     progressSteps,
-    responder: options.responder ?? defaultResponder,
+    responder,
     quotasFor,
     onStatusChange: (job) => publisher.publish(buildJobEvent(job, accountId, region, clock.now())),
   });
@@ -302,18 +338,26 @@ async function startBedrockEmulator(
     quotasFor,
   });
   const calls: EmulatorCall[] = [];
-  const server = createServer(
-    { keepAlive: true },
-    createRequestHandler(operations, faults, createRandom(hashString(`${seed}:throttle`)), (call) =>
-      calls.push(call),
+  const runtime = {
+    operations: new RuntimeOperations({ modelIds: new Set(modelIds), responder }),
+    random: createRandom(hashString(`${seed}:runtime`)),
+  };
+  const server = createDualProtocolServer(
+    createRequestHandler(
+      operations,
+      faults,
+      createRandom(hashString(`${seed}:throttle`)),
+      (call) => calls.push(call),
+      runtime,
     ),
   );
-  attachClock(server, clock);
+  attachClock(server.http1, clock);
+  attachClock(server.http2 as unknown as HttpServer, clock);
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
+      server.net.once('error', reject);
+      server.net.listen(port, '127.0.0.1', () => {
+        server.net.off('error', reject);
         resolve();
       });
     });
@@ -325,7 +369,7 @@ async function startBedrockEmulator(
       },
     );
   }
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = `http://127.0.0.1:${(server.net.address() as AddressInfo).port}`;
   const idOf = (jobIdOrArn: string): string => jobIdOrArn.slice(jobIdOrArn.lastIndexOf('/') + 1);
   let stopped: Promise<void> | undefined;
 
@@ -333,7 +377,7 @@ async function startBedrockEmulator(
     endpoint,
     region,
     accountId,
-    env: { AWS_ENDPOINT_URL_BEDROCK: endpoint },
+    env: { AWS_ENDPOINT_URL_BEDROCK: endpoint, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint },
     clock,
     faults,
     jobs: {
@@ -357,15 +401,19 @@ async function startBedrockEmulator(
         credentials: { accessKeyId: 'EMULATOR', secretAccessKey: 'EMULATOR' },
         ...overrides,
       }),
+    createRuntimeClient: (overrides = {}) =>
+      new (loadRuntimeClientClass())({
+        endpoint,
+        region,
+        credentials: { accessKeyId: 'EMULATOR', secretAccessKey: 'EMULATOR' },
+        ...overrides,
+      }),
     stop: () => {
       stopped ??= (async () => {
         runner.dispose();
         publisher.stop();
         if (options.s3Client === undefined) s3.destroy();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await server.close();
       })();
       return stopped;
     },

@@ -434,7 +434,7 @@ describe('Wire: routes and errors', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
     expect(body.message).toBe(
-      'No operation matches GET /custom-model-deployments: the Bedrock batch emulator supports the model invocation job and tagging operations only.',
+      'No operation matches GET /custom-model-deployments: the Bedrock emulator supports the model invocation job and tagging operations, InvokeModel and Converse only.',
     );
   });
 

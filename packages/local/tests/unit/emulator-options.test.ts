@@ -61,7 +61,10 @@ describe('Function: startBedrockEmulator options', () => {
 
     // Assess
     expect(emulator.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(emulator.env).toEqual({ AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint });
+    expect(emulator.env).toEqual({
+      AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
+    });
     expect(emulator.region).toBe('us-east-1');
   });
 });
