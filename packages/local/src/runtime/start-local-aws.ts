@@ -1,4 +1,8 @@
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
+import type {
+  BedrockRuntimeClient,
+  BedrockRuntimeClientConfig,
+} from '@aws-sdk/client-bedrock-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudAssembly } from '../assembly/cloud-assembly.js';
 import {
@@ -70,6 +74,11 @@ interface LocalAws {
   createS3Client(): S3Client;
   /** A Bedrock client for the emulator. */
   createBedrockClient(): BedrockClient;
+  /**
+   * A Bedrock runtime client (`InvokeModel`, `Converse`) for the emulator; functions reach the
+   * same endpoint through `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`.
+   */
+  createRuntimeClient(overrides?: BedrockRuntimeClientConfig): BedrockRuntimeClient;
   /**
    * Loads a synthesized app (a `cdk.out` folder): creates its buckets, prepares its functions,
    * state machines and rules, and routes the emulator's events to its rules.
@@ -192,6 +201,7 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_BEDROCK: bedrock.endpoint,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
       AWS_S3_FORCE_PATH_STYLE: 'true',
@@ -211,6 +221,7 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
       apps,
       createS3Client: () => s3.createClient(),
       createBedrockClient: () => bedrock.createClient(),
+      createRuntimeClient: (overrides) => bedrock.createRuntimeClient(overrides),
       loadApp: async (assembly) => {
         const app = await LocalApp.load(assembly, {
           clock,
