@@ -22,11 +22,8 @@
  * the job, its bytes and the limit, so the caller picks a smaller `records_per_job` (splitting by
  * bytes would break the balanced record counts the user asked for or expects).
  */
-import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import {
   type BatchQuotas,
   ContractValidationError,
@@ -50,6 +47,7 @@ import {
 } from './dataset-records.js';
 import { ConfigurationError, InvalidInputError } from './errors.js';
 import { defaultLogger } from './handler-deps.js';
+import { type ObjectWriter, openObjectWriter } from './object-writer.js';
 import { RecordIdIndex } from './record-id-index.js';
 
 /** What {@link prepareDataset} prepares. */
@@ -92,11 +90,8 @@ const FIELD_NAMES: Record<string, string> = {
   recordsPerJob: 'records_per_job',
 };
 
-/** Bytes gathered before one write to an upload stream. */
-const WRITE_BATCH_BYTES = 256 * 1024;
 /** Bytes of each uploaded part (S3's minimum). */
 const PART_SIZE = 5 * 1024 * 1024;
-const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
 /** Parts uploaded at the same time. */
 const QUEUE_SIZE = 4;
@@ -245,62 +240,42 @@ function withoutBytes(record: DatasetRecordLine): DatasetRecordLine {
 
 /** Streams one manifest to S3 as a multipart upload (one PutObject when it is small). */
 class ManifestWriter {
-  private readonly stream = new PassThrough({ highWaterMark: WRITE_BATCH_BYTES });
-  private readonly done: Promise<unknown>;
-  private buffer = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
-  private used = 0;
+  private readonly writer: ObjectWriter;
 
   public constructor(s3: S3Client, bucket: string, key: string) {
-    const upload = new Upload({
-      client: s3,
-      params: { Bucket: bucket, Key: key, Body: this.stream, ContentType: 'application/x-ndjson' },
-      partSize: PART_SIZE,
-      queueSize: QUEUE_SIZE,
-    });
-    this.done = upload.done();
-    this.done.catch(() => undefined);
+    this.writer = openObjectWriter(s3, bucket, key, { partSize: PART_SIZE, queueSize: QUEUE_SIZE });
   }
 
   /** Appends a record's manifest line (copied: the record's bytes may be reused). */
   public add(record: DatasetRecordLine): void {
-    if (this.buffer.length - this.used < record.manifestBytes) this.hand(record.manifestBytes);
     const { modelInputJson } = record;
     if (modelInputJson !== undefined) {
-      const prefix = `{"recordId":${JSON.stringify(record.recordId)},"modelInput":`;
-      this.used += this.buffer.write(prefix, this.used, 'utf8');
-      this.used += modelInputJson.copy(this.buffer, this.used);
-      this.used += this.buffer.write('}\n', this.used, 'latin1');
+      this.writer.add(`{"recordId":${JSON.stringify(record.recordId)},"modelInput":`);
+      this.writer.addBytes(modelInputJson);
+      this.writer.add('}\n');
     } else {
-      this.used += this.buffer.write(record.manifestLine ?? '', this.used, 'utf8');
+      this.writer.add(record.manifestLine ?? '');
     }
   }
 
   /** Appends a line of `bytes` and a `\n` (copied). */
   public addLine(bytes: Buffer, start: number, end: number): void {
-    const size = end - start + 1;
-    if (this.buffer.length - this.used < size) this.hand(size);
-    this.used += bytes.copy(this.buffer, this.used, start, end);
-    this.buffer[this.used++] = NEWLINE;
+    this.writer.addBytes(bytes.subarray(start, end));
+    this.writer.add('\n');
   }
 
-  /** Waits while the upload holds enough (backpressure). */
+  /** Waits while the upload holds as many parts as it may (backpressure). */
   public async flushIfFull(): Promise<void> {
-    if (this.stream.writableNeedDrain) {
-      await Promise.race([once(this.stream, 'drain'), this.done]);
-    }
+    if (this.writer.isFull()) await this.writer.flush();
   }
 
   public async end(): Promise<void> {
-    this.hand(0);
-    this.stream.end();
-    await this.done;
+    await this.writer.finish();
   }
 
-  /** Hands the bytes gathered to the upload; the next buffer holds at least `room` bytes. */
-  private hand(room: number): void {
-    if (this.used > 0) this.stream.write(this.buffer.subarray(0, this.used));
-    this.buffer = Buffer.allocUnsafe(Math.max(WRITE_BATCH_BYTES, room));
-    this.used = 0;
+  /** Gives up the manifest: no object is created. */
+  public async abort(reason: Error): Promise<void> {
+    await this.writer.abort(reason);
   }
 }
 
@@ -319,52 +294,58 @@ async function writeManifests(
     new Error(`The dataset changed while it was being prepared (${what}); run the execution again`);
   let position = 0;
   const { sizes, copied } = scan;
-  for await (const { key, batch } of readDatasetLines(
-    s3,
-    input.inputBucket,
-    scan.keys,
-    scan.versions,
-  )) {
-    const { bytes, starts, ends, firstNumber } = batch;
-    for (let index = 0; index < starts.length; index++) {
-      const start = starts[index] as number;
-      const end = ends[index] as number;
-      const manifest = plan[job];
-      let lineBytes: number;
-      if (
-        copied[position] === 1 &&
-        bytes[start] === OPEN_BRACE &&
-        sizes[position] === end - start + 1
-      ) {
-        // Pass 1 read this very line (same object version, same size): its manifest line is it.
-        if (manifest === undefined) throw changed(`more than ${scan.total} records`);
-        writer ??= new ManifestWriter(s3, input.outputBucket, manifest.key);
-        writer.addLine(bytes, start, end);
-        lineBytes = end - start + 1;
-      } else {
-        const place = { bucket: input.inputBucket, key, line: firstNumber + index };
-        const record = checkDatasetLine(bytes, start, end, place, position);
-        if (record === undefined) continue;
-        if (manifest === undefined) throw changed(`more than ${scan.total} records`);
-        writer ??= new ManifestWriter(s3, input.outputBucket, manifest.key);
-        writer.add(record);
-        lineBytes = record.manifestBytes;
+  try {
+    for await (const { key, batch } of readDatasetLines(
+      s3,
+      input.inputBucket,
+      scan.keys,
+      scan.versions,
+    )) {
+      const { bytes, starts, ends, firstNumber } = batch;
+      for (let index = 0; index < starts.length; index++) {
+        const start = starts[index] as number;
+        const end = ends[index] as number;
+        const manifest = plan[job];
+        let lineBytes: number;
+        if (
+          copied[position] === 1 &&
+          bytes[start] === OPEN_BRACE &&
+          sizes[position] === end - start + 1
+        ) {
+          // Pass 1 read this very line (same object version, same size): its manifest line is it.
+          if (manifest === undefined) throw changed(`more than ${scan.total} records`);
+          writer ??= new ManifestWriter(s3, input.outputBucket, manifest.key);
+          writer.addLine(bytes, start, end);
+          lineBytes = end - start + 1;
+        } else {
+          const place = { bucket: input.inputBucket, key, line: firstNumber + index };
+          const record = checkDatasetLine(bytes, start, end, place, position);
+          if (record === undefined) continue;
+          if (manifest === undefined) throw changed(`more than ${scan.total} records`);
+          writer ??= new ManifestWriter(s3, input.outputBucket, manifest.key);
+          writer.add(record);
+          lineBytes = record.manifestBytes;
+        }
+        position++;
+        written++;
+        manifestBytes += lineBytes;
+        if (written === manifest.record_count) {
+          await writer.end();
+          if (manifestBytes !== manifest.bytes)
+            throw changed(`${manifest.key} has ${manifestBytes} bytes, not ${manifest.bytes}`);
+          writer = undefined;
+          written = 0;
+          manifestBytes = 0;
+          job++;
+        }
       }
-      position++;
-      written++;
-      manifestBytes += lineBytes;
-      if (written === manifest.record_count) {
-        await writer.end();
-        if (manifestBytes !== manifest.bytes)
-          throw changed(`${manifest.key} has ${manifestBytes} bytes, not ${manifest.bytes}`);
-        writer = undefined;
-        written = 0;
-        manifestBytes = 0;
-        job++;
-      }
+      // Once per batch: waits while the upload cannot take more.
+      await writer?.flushIfFull();
     }
-    // Once per batch: waits while the upload cannot take more.
-    await writer?.flushIfFull();
+  } catch (error) {
+    // A manifest left half written is not created (its multipart upload is removed).
+    await writer?.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
   if (job !== plan.length) {
     await writer?.end();
