@@ -1,10 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { BedrockClient, type BedrockClientConfig } from '@aws-sdk/client-bedrock';
-import type {
+import {
   BedrockRuntimeClient,
-  BedrockRuntimeClientConfig,
+  type BedrockRuntimeClientConfig,
 } from '@aws-sdk/client-bedrock-runtime';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
@@ -224,26 +223,6 @@ function quotasResolver(
   return (modelId) => perModel.get(modelId) ?? perModel.get(baseModelId(modelId)) ?? base;
 }
 
-/**
- * The BedrockRuntimeClient class, loaded on first use: `@aws-sdk/client-bedrock-runtime` is a
- * development dependency of this package, needed only by callers of `createRuntimeClient`.
- */
-function loadRuntimeClientClass(): typeof BedrockRuntimeClient {
-  try {
-    const sdk = createRequire(import.meta.url)('@aws-sdk/client-bedrock-runtime') as {
-      BedrockRuntimeClient: typeof BedrockRuntimeClient;
-    };
-    return sdk.BedrockRuntimeClient;
-  } catch (error) {
-    throw new InvalidOptionError(
-      'createRuntimeClient',
-      '@aws-sdk/client-bedrock-runtime',
-      'needs the package @aws-sdk/client-bedrock-runtime installed',
-      { cause: error },
-    );
-  }
-}
-
 function defaultS3Client(region: string): S3Client {
   return new S3Client({
     region,
@@ -402,7 +381,7 @@ async function startBedrockEmulator(
         ...overrides,
       }),
     createRuntimeClient: (overrides = {}) =>
-      new (loadRuntimeClientClass())({
+      new BedrockRuntimeClient({
         endpoint,
         region,
         credentials: { accessKeyId: 'EMULATOR', secretAccessKey: 'EMULATOR' },
