@@ -2,14 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   type BatchJobResult,
-  BatchJobResultSchema,
+  CollectResultsPayloadSchema,
   ContractValidationError,
   type DatasetResult,
   RECORD_NOT_RETURNED,
-  S3BucketNameSchema,
   validate,
 } from '@bedrock-batch/schema';
-import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
 import { defaultLogger } from './handler-deps.js';
 import { type ErrorAnswer, isModelOutput, loadJobAnswers } from './job-output-records.js';
@@ -21,24 +19,6 @@ const RESULTS_FILE_NAME = 'results.jsonl';
 
 /** Longest failure cause copied into a record's `errorMessage`. */
 const MAX_CAUSE_LENGTH = 300;
-
-const CollectJobSchema = z
-  .strictObject({
-    manifestKey: z.string().min(1),
-    result: BatchJobResultSchema.optional(),
-    failure: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
-  })
-  .refine((job) => (job.result === undefined) !== (job.failure === undefined), {
-    message: 'must have exactly one of result and failure',
-  });
-
-const CollectResultsInputSchema = z
-  .strictObject({
-    bucket: S3BucketNameSchema,
-    workPrefix: z.string(),
-    jobs: z.array(CollectJobSchema),
-  })
-  .meta({ title: 'CollectResultsInput' });
 
 /** One job of a dataset: its manifest and how it ended. */
 interface CollectJob {
@@ -73,7 +53,7 @@ interface CollectResultsDeps {
 
 function parseInput(input: unknown): CollectResultsInput {
   try {
-    return validate(CollectResultsInputSchema, input);
+    return validate(CollectResultsPayloadSchema, input);
   } catch (error) {
     if (error instanceof ContractValidationError) {
       throw new InvalidInputError(error.message, { cause: error });

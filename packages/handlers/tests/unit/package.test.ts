@@ -48,9 +48,9 @@ const BUNDLES = ['create-job', 'job-event', 'reconcile', 'prepare-dataset', 'col
 const RUNTIME_DEPENDENCIES = [
   '@aws-lambda-powertools/logger',
   '@aws-sdk/client-bedrock',
+  '@aws-sdk/client-bedrock-runtime',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-sfn',
-  '@aws-sdk/lib-storage',
   '@bedrock-batch/schema',
   'zod',
 ];
