@@ -4,6 +4,8 @@ import { DatasetRecordSchema } from './dataset-record.js';
 import { DatasetResultSchema } from './dataset-result.js';
 import {
   CollectResultsPayloadSchema,
+  OnDemandPayloadSchema,
+  OnDemandProgressSchema,
   PrepareDatasetPayloadSchema,
   PreparedDatasetSchema,
 } from './dataset-work.js';
@@ -43,6 +45,8 @@ const CONTRACT_SCHEMAS = {
   PrepareDatasetPayload: PrepareDatasetPayloadSchema,
   PreparedDataset: PreparedDatasetSchema,
   CollectResultsPayload: CollectResultsPayloadSchema,
+  OnDemandPayload: OnDemandPayloadSchema,
+  OnDemandProgress: OnDemandProgressSchema,
 } as const;
 
 /** Name of a public contract, see {@link CONTRACT_SCHEMAS}. */

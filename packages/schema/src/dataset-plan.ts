@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CountSchema, ManifestKeySchema, S3BucketNameSchema } from './primitives.js';
+import { AnswerModeSchema } from './result-line.js';
 
 const PositiveCountSchema = z.number().int().positive();
 
@@ -16,7 +17,8 @@ const PlannedManifestSchema = z
 /**
  * What preparing a dataset returns: the manifests it wrote under `work_prefix` in `bucket`, one
  * per job, each a contiguous range of the dataset (`first_record`, 0-based, and `record_count`)
- * of `bytes` bytes. It holds no record, only about 100 bytes per manifest, so it stays far below
+ * of `bytes` bytes. `mode` is `batch` (one Bedrock job per manifest) or `on_demand` (a dataset under
+ * the minimum records per job, one manifest answered through the runtime API). It holds no record, only about 100 bytes per manifest, so it stays far below
  * Step Functions' 256 KB state limit (a million records at 50,000 per job make 20 manifests).
  *
  * @example
@@ -25,6 +27,7 @@ const PlannedManifestSchema = z
  *   "bucket": "my-batch-bucket",
  *   "work_prefix": "work/exec-1/",
  *   "total_records": 3250,
+ *   "mode": "batch",
  *   "manifests": [
  *     { "key": "work/exec-1/manifests/part-00000.jsonl", "first_record": 0, "record_count": 1625, "bytes": 1702912 },
  *     { "key": "work/exec-1/manifests/part-00001.jsonl", "first_record": 1625, "record_count": 1625, "bytes": 1699840 }
@@ -37,6 +40,7 @@ const DatasetPlanSchema = z
     bucket: S3BucketNameSchema,
     work_prefix: ManifestKeySchema.regex(/\/$/, 'must end with "/"'),
     total_records: PositiveCountSchema,
+    mode: AnswerModeSchema,
     manifests: z.array(PlannedManifestSchema).min(1, 'must list at least one manifest'),
   })
   .meta({ title: 'DatasetPlan', description: 'The manifests written for a dataset, one per job.' });

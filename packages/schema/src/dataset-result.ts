@@ -7,6 +7,17 @@ const DatasetRecordCountsSchema = z
   .strictObject({ total: CountSchema, success: CountSchema, error: CountSchema })
   .meta({ title: 'DatasetRecordCounts' });
 
+/** What one way of answering (batch or on demand) answered, and the tokens it used. */
+const ModeCountsSchema = z
+  .strictObject({
+    records: CountSchema,
+    success: CountSchema,
+    error: CountSchema,
+    input_tokens: CountSchema,
+    output_tokens: CountSchema,
+  })
+  .meta({ title: 'ModeCounts' });
+
 /**
  * The fragment's output for a `dataset_keys` input: one object for the whole dataset.
  *
@@ -14,7 +25,9 @@ const DatasetRecordCountsSchema = z
  * - `bucket`, `results_key`: where `results.jsonl` is (one {@link ResultLineSchema} line per
  *   record, in dataset order).
  * - `record_counts`: `total` records, `success` (with `modelOutput`) and `error`.
- * - `token_counts`: summed over the jobs.
+ * - `token_counts`: summed over the jobs and on-demand calls.
+ * - `mode_counts`: the same per way of answering, `batch` and `on_demand`, so a caller can price
+ *   the run (on-demand tokens cost about twice the batch price).
  * - `jobs`: each job's result, as the fragment returns them for `manifest_keys`.
  *
  * @example
@@ -25,6 +38,10 @@ const DatasetRecordCountsSchema = z
  *   "results_key": "work/exec-1/results.jsonl",
  *   "record_counts": { "total": 3250, "success": 3249, "error": 1 },
  *   "token_counts": { "input": 490000, "output": 78000 },
+ *   "mode_counts": {
+ *     "batch": { "records": 3250, "success": 3249, "error": 1, "input_tokens": 490000, "output_tokens": 78000 },
+ *     "on_demand": { "records": 0, "success": 0, "error": 0, "input_tokens": 0, "output_tokens": 0 }
+ *   },
  *   "jobs": []
  * }
  * ```
@@ -36,6 +53,7 @@ const DatasetResultSchema = z
     results_key: S3KeySchema,
     record_counts: DatasetRecordCountsSchema,
     token_counts: TokenCountsSchema,
+    mode_counts: z.strictObject({ batch: ModeCountsSchema, on_demand: ModeCountsSchema }),
     jobs: z.array(BatchJobResultSchema),
   })
   .meta({

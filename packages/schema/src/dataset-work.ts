@@ -54,6 +54,8 @@ const QuotaSchema = z.number().int().positive();
  * user's fields), where the dataset and the work live, and the construct's defaults.
  *
  * - `quotas`: overrides of `DEFAULT_BATCH_QUOTAS` set on the construct (`datasetQuotas`).
+ * - `onDemandBelowMinimum`: a dataset with fewer records than a job's minimum is prepared for
+ *   on-demand answering (plan `mode: "on_demand"`) instead of rejected. Absent means false.
  *
  * @example
  * ```json
@@ -77,6 +79,7 @@ const PrepareDatasetPayloadSchema = z
     inputBucket: S3BucketNameSchema,
     outputBucket: S3BucketNameSchema,
     defaultModelInvocationType: ModelInvocationTypeSchema,
+    onDemandBelowMinimum: z.boolean().optional(),
     quotas: z
       .strictObject({
         minRecordsPerJob: QuotaSchema.optional(),
@@ -119,29 +122,39 @@ const PreparedDatasetSchema = z
   });
 
 /** One job of a dataset as the fragment's Map returns it: its manifest and how it ended. */
+const TokensSchema = z.strictObject({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+});
+
 const CollectJobSchema = z
   .strictObject({
     manifestKey: z.string().min(1),
     result: BatchJobResultSchema.optional(),
     failure: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+    onDemand: z.strictObject({ outputPrefix: z.string().min(1), tokens: TokensSchema }).optional(),
   })
-  .refine((job) => (job.result === undefined) !== (job.failure === undefined), {
-    message: 'must have exactly one of result and failure',
-  })
+  .refine(
+    (job) =>
+      [job.result, job.failure, job.onDemand].filter((part) => part !== undefined).length === 1,
+    { message: 'must have exactly one of result, failure and onDemand' },
+  )
   .meta({
     title: 'CollectJob',
     // What the refinement above checks, for the JSON Schema (zod cannot derive it).
     oneOf: [
       { properties: { result: true }, required: ['result'] },
       { properties: { failure: true }, required: ['failure'] },
+      { properties: { onDemand: true }, required: ['onDemand'] },
     ],
   });
 
 /**
  * What the fragment's collection task hands the collect-results handler: the bucket and work
  * prefix of the plan, and every job in dataset order, each with its result (`Completed`,
- * `PartiallyCompleted`) or its failure (the `Error` and `Cause` of a job that ended `Failed`,
- * `Stopped`, `Expired` or without output).
+ * `PartiallyCompleted`), its failure (the `Error` and `Cause` of a job that ended `Failed`,
+ * `Stopped`, `Expired` or without output) or, for a manifest answered on demand, the folder of its
+ * `.jsonl.out` parts and the tokens the calls used.
  *
  * @example
  * ```json
@@ -165,6 +178,65 @@ const CollectResultsPayloadSchema = z
     description: 'Payload the BedrockBatchSfn fragment hands the collect-results handler.',
   });
 
+/**
+ * What the fragment hands the on-demand handler, once per call of its loop: the manifest to
+ * answer through the Bedrock runtime API from `startLine` on, the work prefix (answers go to
+ * `<workPrefix>on-demand/part-<startLine>.jsonl.out`), the model, and the tokens counted by the
+ * earlier calls of the loop (the handler returns them with its own added).
+ *
+ * @example
+ * ```json
+ * {
+ *   "bucket": "my-output-bucket",
+ *   "workPrefix": "bedrock-batch-work/Reviews/run-42/c8a1/",
+ *   "manifestKey": "bedrock-batch-work/Reviews/run-42/c8a1/manifests/part-00000.jsonl",
+ *   "startLine": 0,
+ *   "modelId": "anthropic.claude-3-haiku-20240307-v1:0",
+ *   "modelInvocationType": "InvokeModel",
+ *   "concurrency": 4,
+ *   "tokens": { "input": 0, "output": 0 }
+ * }
+ * ```
+ */
+const OnDemandPayloadSchema = z
+  .strictObject({
+    bucket: S3BucketNameSchema,
+    workPrefix: z.string().regex(/\/$/, 'must end with "/"'),
+    manifestKey: z.string().min(1),
+    startLine: z.number().int().nonnegative(),
+    modelId: ModelIdSchema,
+    modelInvocationType: ModelInvocationTypeSchema,
+    concurrency: z.number().int().min(1).max(64).optional(),
+    serviceTier: z.enum(['default', 'flex', 'priority', 'reserved']).optional(),
+    tokens: TokensSchema,
+  })
+  .meta({
+    title: 'OnDemandPayload',
+    description: 'Payload the BedrockBatchSfn fragment hands the on-demand handler.',
+  });
+
+/**
+ * What the on-demand handler returns: whether the manifest is answered, where the next call
+ * starts, the folder of the answers and the tokens counted so far.
+ *
+ * @example
+ * ```json
+ * { "done": false, "startLine": 812, "outputPrefix": "bedrock-batch-work/Reviews/run-42/c8a1/on-demand/", "tokens": { "input": 40210, "output": 1624 } }
+ * ```
+ */
+const OnDemandProgressSchema = z
+  .strictObject({
+    done: z.boolean(),
+    startLine: z.number().int().nonnegative(),
+    outputPrefix: z.string().min(1),
+    tokens: TokensSchema,
+  })
+  .meta({ title: 'OnDemandProgress', description: 'What the on-demand handler returns.' });
+
+/** See {@link OnDemandPayloadSchema}. */
+type OnDemandPayload = z.infer<typeof OnDemandPayloadSchema>;
+/** See {@link OnDemandProgressSchema}. */
+type OnDemandProgress = z.infer<typeof OnDemandProgressSchema>;
 /** See {@link PrepareDatasetPayloadSchema}. */
 type PrepareDatasetPayload = z.infer<typeof PrepareDatasetPayloadSchema>;
 /** See {@link PreparedDatasetSchema}. */
@@ -172,10 +244,18 @@ type PreparedDataset = z.infer<typeof PreparedDatasetSchema>;
 /** See {@link CollectResultsPayloadSchema}. */
 type CollectResultsPayload = z.infer<typeof CollectResultsPayloadSchema>;
 
-export type { CollectResultsPayload, PrepareDatasetPayload, PreparedDataset };
+export type {
+  CollectResultsPayload,
+  OnDemandPayload,
+  OnDemandProgress,
+  PrepareDatasetPayload,
+  PreparedDataset,
+};
 export {
   CollectResultsPayloadSchema,
   datasetWorkPrefix,
+  OnDemandPayloadSchema,
+  OnDemandProgressSchema,
   PrepareDatasetPayloadSchema,
   PreparedDatasetSchema,
   WORK_PREFIX,

@@ -18,12 +18,16 @@ export type { DatasetResult } from './dataset-result.js';
 export { DatasetResultSchema } from './dataset-result.js';
 export type {
   CollectResultsPayload,
+  OnDemandPayload,
+  OnDemandProgress,
   PrepareDatasetPayload,
   PreparedDataset,
 } from './dataset-work.js';
 export {
   CollectResultsPayloadSchema,
   datasetWorkPrefix,
+  OnDemandPayloadSchema,
+  OnDemandProgressSchema,
   PrepareDatasetPayloadSchema,
   PreparedDatasetSchema,
   WORK_PREFIX,
@@ -102,7 +106,7 @@ export {
   BatchOutputSuccessRecordSchema,
   ManifestOutSchema,
 } from './records.js';
-export type { ResultLine } from './result-line.js';
-export { RECORD_NOT_RETURNED, ResultLineSchema } from './result-line.js';
+export type { AnswerMode, ResultLine } from './result-line.js';
+export { AnswerModeSchema, RECORD_NOT_RETURNED, ResultLineSchema } from './result-line.js';
 export type { ValidateOptions } from './validate.js';
 export { toValidationIssues, validate } from './validate.js';

@@ -14,8 +14,18 @@ const RECORD_NOT_RETURNED = 'BedrockBatch.RecordNotReturned';
 
 const RecordIdSchema = z.string().min(1, 'must not be empty').max(256);
 
+/**
+ * How a record was answered: by a Bedrock batch job, or on demand through the Bedrock runtime API
+ * (`InvokeModel` or `Converse`; a dataset under the batch minimum of records per job).
+ */
+const AnswerModeSchema = z.enum(['batch', 'on_demand']).meta({ title: 'AnswerMode' });
+
 const ResultSuccessLineSchema = z
-  .strictObject({ recordId: RecordIdSchema, modelOutput: z.record(z.string(), z.unknown()) })
+  .strictObject({
+    recordId: RecordIdSchema,
+    modelOutput: z.record(z.string(), z.unknown()),
+    mode: AnswerModeSchema,
+  })
   .meta({ title: 'ResultSuccessLine' });
 
 const ResultErrorLineSchema = z
@@ -25,6 +35,7 @@ const ResultErrorLineSchema = z
       errorCode: z.union([z.number().int(), z.string().min(1)]),
       errorMessage: z.string(),
     }),
+    mode: AnswerModeSchema,
   })
   .meta({ title: 'ResultErrorLine' });
 
@@ -33,13 +44,14 @@ const ResultErrorLineSchema = z
  * dataset order, with the record's `recordId` and either `modelOutput` (the model's answer) or
  * `error`. `error.errorCode` and `error.errorMessage` are Bedrock's (a number, as in the job's
  * `.jsonl.out`) or, for a record no job returned, {@link RECORD_NOT_RETURNED}. `modelInput` is
- * not repeated: the dataset holds it, at the same position.
+ * not repeated: the dataset holds it, at the same position. `mode` says how the record was
+ * answered (or, for an error, last tried): `batch` or `on_demand`.
  *
  * @example
  * ```json
- * {"recordId": "R00000000000", "modelOutput": {"stopReason": "end_turn", "output": {"message": {"role": "assistant", "content": [{"text": "positive"}]}}}}
- * {"recordId": "R00000000001", "error": {"errorCode": 400, "errorMessage": "Malformed input request"}}
- * {"recordId": "R00000000002", "error": {"errorCode": "BedrockBatch.RecordNotReturned", "errorMessage": "job reviews-0 ended Stopped without this record"}}
+ * {"recordId": "R00000000000", "modelOutput": {"stopReason": "end_turn", "output": {"message": {"role": "assistant", "content": [{"text": "positive"}]}}}, "mode": "batch"}
+ * {"recordId": "R00000000001", "error": {"errorCode": 400, "errorMessage": "Malformed input request"}, "mode": "batch"}
+ * {"recordId": "R00000000002", "error": {"errorCode": "BedrockBatch.RecordNotReturned", "errorMessage": "job reviews-0 ended Stopped without this record"}, "mode": "batch"}
  * ```
  */
 const ResultLineSchema = z
@@ -48,6 +60,8 @@ const ResultLineSchema = z
 
 /** One line of `results.jsonl`, see {@link ResultLineSchema}. */
 type ResultLine = z.infer<typeof ResultLineSchema>;
+/** How a record was answered, see {@link AnswerModeSchema}. */
+type AnswerMode = z.infer<typeof AnswerModeSchema>;
 
-export type { ResultLine };
-export { RECORD_NOT_RETURNED, ResultLineSchema };
+export type { AnswerMode, ResultLine };
+export { AnswerModeSchema, RECORD_NOT_RETURNED, ResultLineSchema };

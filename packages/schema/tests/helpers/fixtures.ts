@@ -19,6 +19,8 @@ const FIXTURE_KIND: Record<ContractName, string> = {
   PrepareDatasetPayload: 'prepare-dataset-payload',
   PreparedDataset: 'prepared-dataset',
   CollectResultsPayload: 'collect-results-payload',
+  OnDemandPayload: 'on-demand-payload',
+  OnDemandProgress: 'on-demand-progress',
 };
 
 export { FIXTURE_KIND };

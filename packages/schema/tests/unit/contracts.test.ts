@@ -62,6 +62,7 @@ const EXPECTED_PATH: Record<string, string> = {
   'result-line/invalid-output-and-error': '(root)',
   'result-line/invalid-missing-record-id': '(root)',
   'result-line/invalid-error-code-boolean': '(root)',
+  'result-line/invalid-mode': '(root)',
   'dataset-result/invalid-status-failed': 'status',
   'dataset-result/invalid-missing-error-count': 'record_counts.error',
   'dataset-plan/invalid-work-prefix-no-slash': 'work_prefix',
@@ -71,6 +72,9 @@ const EXPECTED_PATH: Record<string, string> = {
   'prepare-dataset-payload/invalid-output-bucket': 'outputBucket',
   'prepared-dataset/invalid-invocation-type': 'model_invocation_type',
   'collect-results-payload/invalid-result-and-failure': 'jobs[0]',
+  'on-demand-payload/invalid-negative-start': 'startLine',
+  'on-demand-payload/invalid-concurrency-zero': 'concurrency',
+  'on-demand-progress/invalid-missing-tokens': 'tokens',
 };
 
 const contracts = Object.keys(CONTRACT_SCHEMAS) as ContractName[];
