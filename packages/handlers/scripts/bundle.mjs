@@ -17,6 +17,7 @@ const HANDLERS = {
   reconcile: 'src/handlers/reconcile.ts',
   'prepare-dataset': 'src/handlers/prepare-dataset.ts',
   'collect-results': 'src/handlers/collect-results.ts',
+  'on-demand': 'src/handlers/on-demand.ts',
 };
 
 const BANNER =

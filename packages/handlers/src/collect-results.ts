@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import {
+  type AnswerMode,
   type BatchJobResult,
   CollectResultsPayloadSchema,
   ContractValidationError,
@@ -10,7 +11,12 @@ import {
 } from '@bedrock-batch/schema';
 import { InvalidInputError } from './errors.js';
 import { defaultLogger } from './handler-deps.js';
-import { type ErrorAnswer, isModelOutput, loadJobAnswers } from './job-output-records.js';
+import {
+  type ErrorAnswer,
+  isModelOutput,
+  loadJobAnswers,
+  resultLineEnd,
+} from './job-output-records.js';
 import { objectLineBatches } from './object-lines.js';
 import { openObjectWriter } from './object-writer.js';
 
@@ -28,6 +34,14 @@ interface CollectJob {
   readonly result?: BatchJobResult;
   /** Why the job produced no result (the `Error` and `Cause` Step Functions gives). */
   readonly failure?: { readonly error: string; readonly cause: string };
+  /**
+   * For a manifest answered on demand instead of by a job: the folder of the `.jsonl.out` parts
+   * the on-demand calls wrote, and the tokens they used.
+   */
+  readonly onDemand?: {
+    readonly outputPrefix: string;
+    readonly tokens: { readonly input: number; readonly output: number };
+  };
 }
 
 /** Input of {@link collectResults}. */
@@ -68,12 +82,49 @@ function shorten(text: string): string {
 
 /** Why the records of this job that have no answer have none. */
 function notReturnedMessage(job: CollectJob): string {
+  if (job.onDemand !== undefined) {
+    return `the on-demand calls for manifest ${job.manifestKey} wrote no answer for this record`;
+  }
   if (job.result === undefined) {
     const failure = job.failure ?? { error: 'unknown', cause: '' };
     const cause = failure.cause === '' ? '' : `: ${shorten(failure.cause)}`;
     return `the job of manifest ${job.manifestKey} ended with ${failure.error}${cause}; it returned no record`;
   }
   return `job ${job.result.job_name} (manifest ${job.manifestKey}) ended ${job.result.status} and its output has no line for this record`;
+}
+
+/** Counters of one answer mode, all zero. */
+function emptyModeCounts() {
+  return { records: 0, success: 0, error: 0, input_tokens: 0, output_tokens: 0 };
+}
+
+/** The `.jsonl.out` keys under an on-demand run's output folder, in key order. */
+async function onDemandOutputKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const page of paginateListObjectsV2(
+    { client: s3 },
+    { Bucket: bucket, Prefix: prefix },
+  )) {
+    for (const object of page.Contents ?? []) {
+      if (object.Key?.endsWith('.jsonl.out')) keys.push(object.Key);
+    }
+  }
+  return keys.sort();
+}
+
+/** A job's answers: its output (batch), the on-demand parts, or none (a job that failed). */
+async function answersOf(
+  s3: S3Client,
+  bucket: string,
+  job: CollectJob,
+  logger: Logger,
+): Promise<{ answers: Map<string, Buffer | ErrorAnswer> }> {
+  if (job.onDemand !== undefined) {
+    const keys = await onDemandOutputKeys(s3, bucket, job.onDemand.outputPrefix);
+    return loadJobAnswers(s3, { bucket, keys, job_name: 'on-demand' }, logger, 'on_demand');
+  }
+  if (job.result !== undefined) return loadJobAnswers(s3, job.result, logger, 'batch');
+  return { answers: new Map() };
 }
 
 /** How preparation starts a manifest line: the id first. */
@@ -196,23 +247,28 @@ async function collectResults(
   const resultsKey = `${workPrefix}${RESULTS_FILE_NAME}`;
   const counts = { total: 0, success: 0, error: 0 };
   const tokens = { input: 0, output: 0 };
+  const modes = { batch: emptyModeCounts(), on_demand: emptyModeCounts() };
   const writer = openObjectWriter(deps.s3, bucket, resultsKey);
   try {
     for (const job of jobs) {
       const location = `s3://${bucket}/${job.manifestKey}`;
+      const mode: AnswerMode = job.onDemand === undefined ? 'batch' : 'on_demand';
+      const counted = modes[mode];
       // The job's ids (small) and its answers are read at the same time.
       const [recordIds, answers] = await Promise.all([
         manifestRecordIds(deps.s3, bucket, job.manifestKey, location),
-        job.result === undefined
-          ? new Map<string, Buffer | ErrorAnswer>()
-          : loadJobAnswers(deps.s3, job.result, logger).then((loaded) => loaded.answers),
+        answersOf(deps.s3, bucket, job, logger).then((loaded) => loaded.answers),
       ]);
-      tokens.input += job.result?.token_counts?.input ?? 0;
-      tokens.output += job.result?.token_counts?.output ?? 0;
+      const jobTokens = job.onDemand?.tokens ?? job.result?.token_counts;
+      tokens.input += jobTokens?.input ?? 0;
+      tokens.output += jobTokens?.output ?? 0;
+      counted.input_tokens += jobTokens?.input ?? 0;
+      counted.output_tokens += jobTokens?.output ?? 0;
       const notReturned = `,"error":${JSON.stringify({
         errorCode: RECORD_NOT_RETURNED,
         errorMessage: notReturnedMessage(job),
-      })}}\n`;
+      })}${resultLineEnd(mode)}`;
+      const before = { ...counts };
       for (const recordId of recordIds) {
         const answer = answers.get(recordId);
         if (answer === undefined) {
@@ -231,6 +287,9 @@ async function collectResults(
         counts.total += 1;
         if (writer.isFull()) await writer.flush();
       }
+      counted.records += counts.total - before.total;
+      counted.success += counts.success - before.success;
+      counted.error += counts.error - before.error;
       if (answers.size > 0) {
         logger.warn('Ignored output lines whose recordId is not in the job manifest', {
           manifestKey: job.manifestKey,
@@ -251,6 +310,7 @@ async function collectResults(
     results_key: resultsKey,
     record_counts: counts,
     token_counts: tokens,
+    mode_counts: modes,
     jobs: jobs.flatMap((job) => (job.result === undefined ? [] : [job.result])),
   };
 }

@@ -55,6 +55,8 @@ export {
   tokenMarker,
   writeTicket,
 } from './job-tickets.js';
+export type { OnDemandTaskDeps } from './on-demand-task.js';
+export { onDemandTask } from './on-demand-task.js';
 export type { PrepareDatasetDeps, PrepareDatasetInput } from './prepare-dataset.js';
 export { prepareDataset } from './prepare-dataset.js';
 export type { PrepareDatasetTaskDeps } from './prepare-dataset-task.js';

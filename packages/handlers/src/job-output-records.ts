@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { BatchJobResult } from '@bedrock-batch/schema';
+import type { AnswerMode, BatchJobResult } from '@bedrock-batch/schema';
 import { scanLineMembers } from './json-members.js';
 import { objectLineBatches } from './object-lines.js';
 
@@ -38,8 +38,29 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The end of a results line: its `mode` member, the closing brace and the newline. */
+const RESULT_ENDS: Readonly<Record<AnswerMode, Buffer>> = {
+  batch: Buffer.from(',"mode":"batch"}\n', 'latin1'),
+  on_demand: Buffer.from(',"mode":"on_demand"}\n', 'latin1'),
+};
+
+/**
+ * The end of a results line answered in `mode`, as text.
+ *
+ * @example
+ * ```ts
+ * writer.add(`{"recordId":"r1","error":{...}${resultLineEnd('batch')}`);
+ * ```
+ */
+function resultLineEnd(mode: AnswerMode): string {
+  return RESULT_ENDS[mode].toString('latin1');
+}
+
 /** The answer of one output line, or why the line has none. */
-function answerOf(text: string): { recordId: string; answer: Buffer | ErrorAnswer } | string {
+function answerOf(
+  text: string,
+  mode: AnswerMode,
+): { recordId: string; answer: Buffer | ErrorAnswer } | string {
   let line: unknown;
   try {
     line = JSON.parse(text);
@@ -50,11 +71,11 @@ function answerOf(text: string): { recordId: string; answer: Buffer | ErrorAnswe
   const recordId = line.recordId;
   if (typeof recordId !== 'string' || recordId === '') return 'has no recordId';
   if (isObject(line.modelOutput)) {
-    const text = `{"recordId":${JSON.stringify(recordId)},"modelOutput":${JSON.stringify(line.modelOutput)}}\n`;
+    const text = `{"recordId":${JSON.stringify(recordId)},"modelOutput":${JSON.stringify(line.modelOutput)}${resultLineEnd(mode)}`;
     return { recordId, answer: Buffer.from(text, 'utf8') };
   }
   if (isObject(line.error)) {
-    const text = `{"recordId":${JSON.stringify(recordId)},"error":${JSON.stringify(line.error)}}\n`;
+    const text = `{"recordId":${JSON.stringify(recordId)},"error":${JSON.stringify(line.error)}${resultLineEnd(mode)}`;
     return { recordId, answer: { errorLine: Buffer.from(text, 'utf8') } };
   }
   return 'has neither modelOutput nor error';
@@ -70,10 +91,9 @@ const OPEN_BRACE = 0x7b;
 const RESULT_HEAD = Buffer.from('{"recordId":"', 'latin1');
 const OUTPUT_MEMBER = Buffer.from('","modelOutput":', 'latin1');
 const ERROR_MEMBER = Buffer.from('","error":', 'latin1');
-const RESULT_END = Buffer.from('}\n', 'latin1');
 
 /**
- * A record's results line, `{"recordId":"<id>",<member><value>}` and a newline, from the bytes of
+ * A record's results line, `{"recordId":"<id>",<member><value>,"mode":...}` and a newline, from the bytes of
  * an id that needs no escape and of a value; a copy, that keeps no chunk of the object alive.
  */
 function resultLine(
@@ -83,17 +103,18 @@ function resultLine(
   member: Buffer,
   valueStart: number,
   valueEnd: number,
+  resultEnd: Buffer,
 ): Buffer {
   const idBytes = idEnd - idStart;
   const valueBytes = valueEnd - valueStart;
   const line = Buffer.allocUnsafe(
-    RESULT_HEAD.length + idBytes + member.length + valueBytes + RESULT_END.length,
+    RESULT_HEAD.length + idBytes + member.length + valueBytes + resultEnd.length,
   );
   let at = RESULT_HEAD.copy(line, 0);
   at += bytes.copy(line, at, idStart, idEnd);
   at += member.copy(line, at);
   at += bytes.copy(line, at, valueStart, valueEnd);
-  RESULT_END.copy(line, at);
+  resultEnd.copy(line, at);
   return line;
 }
 
@@ -106,6 +127,7 @@ function plainAnswerOf(
   bytes: Buffer,
   start: number,
   end: number,
+  resultEnd: Buffer,
 ): { recordId: string; answer: Buffer | ErrorAnswer } | undefined {
   const members = scanLineMembers(bytes, start, end, MEMBER_NAMES, COPIED_MEMBERS);
   if (members === undefined) return undefined;
@@ -126,12 +148,21 @@ function plainAnswerOf(
       OUTPUT_MEMBER,
       output,
       members.ends[1] as number,
+      resultEnd,
     );
     return { recordId, answer: line };
   }
   const error = members.starts[2] as number;
   if (error === -1 || bytes[error] !== OPEN_BRACE) return undefined;
-  const line = resultLine(bytes, idStart, idEnd, ERROR_MEMBER, error, members.ends[2] as number);
+  const line = resultLine(
+    bytes,
+    idStart,
+    idEnd,
+    ERROR_MEMBER,
+    error,
+    members.ends[2] as number,
+    resultEnd,
+  );
   return { recordId, answer: { errorLine: line } };
 }
 
@@ -143,21 +174,25 @@ function plainAnswerOf(
  * answers, without their `modelInput`.
  *
  * @param s3 - the S3 client
- * @param result - the job's result (its `bucket` and `keys`)
+ * @param result - where the answers are: a job's result (its `bucket` and `keys`), or the parts an
+ *   on-demand run wrote, with a `job_name` for the logs
  * @param logger - where problems are logged
+ * @param mode - how the answers were made, written into each results line
  * @returns the answers and the number of skipped lines
  *
  * @example
  * ```ts
- * const { answers } = await loadJobAnswers(s3, jobResult, logger);
- * const answer = answers.get('REC0000001'); // Buffer '{"recordId":"REC0000001","modelOutput":{...}}\n' or { errorLine }
+ * const { answers } = await loadJobAnswers(s3, jobResult, logger, 'batch');
+ * const answer = answers.get('REC0000001'); // Buffer '{"recordId":"REC0000001","modelOutput":{...},"mode":"batch"}\n' or { errorLine }
  * ```
  */
 async function loadJobAnswers(
   s3: S3Client,
-  result: BatchJobResult,
+  result: Pick<BatchJobResult, 'bucket' | 'keys' | 'job_name'>,
   logger: Logger,
+  mode: AnswerMode,
 ): Promise<LoadedAnswers> {
+  const resultEnd = RESULT_ENDS[mode];
   const answers: JobAnswers = new Map();
   let skippedLines = 0;
   for (const key of result.keys) {
@@ -169,11 +204,11 @@ async function loadJobAnswers(
       for (let index = 0; index < starts.length; index++) {
         const start = starts[index] as number;
         const end = ends[index] as number;
-        let parsed = plainAnswerOf(bytes, start, end);
+        let parsed = plainAnswerOf(bytes, start, end, resultEnd);
         if (parsed === undefined) {
           const text = bytes.toString('utf8', start, end);
           if (text.trim() === '') continue;
-          const slow = answerOf(text);
+          const slow = answerOf(text, mode);
           if (typeof slow === 'string') {
             skippedLines += 1;
             if (skippedLines <= LOGGED_PROBLEMS) {
@@ -206,4 +241,4 @@ async function loadJobAnswers(
 }
 
 export type { ErrorAnswer, JobAnswers, LoadedAnswers };
-export { isModelOutput, loadJobAnswers };
+export { isModelOutput, loadJobAnswers, resultLineEnd };

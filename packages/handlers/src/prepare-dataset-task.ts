@@ -73,6 +73,9 @@ async function prepareDatasetTask(
       workPrefix: datasetWorkPrefix(payload.executionArn, payload.fragmentId),
       ...(input.records_per_job === undefined ? {} : { recordsPerJob: input.records_per_job }),
       ...(payload.quotas === undefined ? {} : { quotas: payload.quotas }),
+      ...(payload.onDemandBelowMinimum === undefined
+        ? {}
+        : { onDemandBelowMinimum: payload.onDemandBelowMinimum }),
     },
     deps,
   );

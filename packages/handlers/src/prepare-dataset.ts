@@ -64,6 +64,12 @@ interface PrepareDatasetInput {
   readonly recordsPerJob?: number;
   /** Quotas that differ from `DEFAULT_BATCH_QUOTAS` for the model. */
   readonly quotas?: Partial<BatchQuotas>;
+  /**
+   * A dataset with fewer records than `minRecordsPerJob` (but at least one) gets one manifest and
+   * the plan `mode: "on_demand"`, to be answered through the runtime API, instead of an error.
+   * @default false
+   */
+  readonly onDemandBelowMinimum?: boolean;
 }
 
 /** What {@link prepareDataset} needs. */
@@ -82,6 +88,7 @@ const PrepareDatasetInputSchema = z
     workPrefix: ManifestKeySchema.regex(/\/$/, 'must end with "/"'),
     recordsPerJob: z.number().int().positive().optional(),
     quotas: z.record(z.string(), z.unknown()).optional(),
+    onDemandBelowMinimum: z.boolean().optional(),
   })
   .meta({ title: 'PrepareDatasetInput' });
 
@@ -400,13 +407,17 @@ async function prepareDataset(
   const scan = await scanDataset(s3, checked.inputBucket, keys, quotas.maxInputFileSizeBytes);
   await confirmDuplicates(s3, checked.inputBucket, scan);
 
+  const onDemand =
+    checked.onDemandBelowMinimum === true && scan.total > 0 && scan.total < quotas.minRecordsPerJob;
   let counts: number[];
   try {
-    counts = planJobs(
-      scan.total,
-      { minRecordsPerJob: quotas.minRecordsPerJob, maxRecordsPerJob: maxRecords },
-      checked.recordsPerJob,
-    );
+    counts = onDemand
+      ? [scan.total]
+      : planJobs(
+          scan.total,
+          { minRecordsPerJob: quotas.minRecordsPerJob, maxRecordsPerJob: maxRecords },
+          checked.recordsPerJob,
+        );
   } catch (error) {
     if (error instanceof DatasetPlanError) {
       throw new InvalidInputError(`dataset_keys: ${error.message}`, { cause: error });
@@ -441,6 +452,7 @@ async function prepareDataset(
     objects: keys.length,
     records: scan.total,
     jobs: manifests.length,
+    mode: onDemand ? 'on_demand' : 'batch',
     outputBucket: checked.outputBucket,
     workPrefix: checked.workPrefix,
   });
@@ -448,6 +460,7 @@ async function prepareDataset(
     bucket: checked.outputBucket,
     work_prefix: checked.workPrefix,
     total_records: scan.total,
+    mode: onDemand ? 'on_demand' : 'batch',
     manifests,
   };
 }

@@ -12,6 +12,7 @@ const SUBPATHS = [
   '/reconcile',
   '/prepare-dataset',
   '/collect-results',
+  '/on-demand',
   '/errors',
   '/middleware',
 ];

@@ -127,8 +127,65 @@ describe('collectResults', () => {
       results_key: RESULTS_KEY,
       record_counts: { total: 10, success: 6, error: 4 },
       token_counts: { input: 72, output: 10 },
+      mode_counts: {
+        batch: { records: 10, success: 6, error: 4, input_tokens: 72, output_tokens: 10 },
+        on_demand: { records: 0, success: 0, error: 0, input_tokens: 0, output_tokens: 0 },
+      },
       jobs: [jobResult(0), jobResult(1)],
     });
+  });
+
+  it('merges a manifest answered on demand from its parts, in order, with mode on_demand and its own counts', async () => {
+    // Prepare: the first manifest of the fixture, answered in two on-demand parts
+    const manifestKey = `${WORK}manifests/part-00000.jsonl`;
+    fake.putObject(BUCKET, manifestKey, fixture('part-00000.jsonl'));
+    const output = fixture('part-00000.jsonl.out').trimEnd().split('\n');
+    const half = Math.ceil(output.length / 2);
+    fake.putObject(
+      BUCKET,
+      `${WORK}on-demand/part-000000000.jsonl.out`,
+      `${output.slice(0, half).join('\n')}\n`,
+    );
+    fake.putObject(
+      BUCKET,
+      `${WORK}on-demand/part-000000003.jsonl.out`,
+      `${output.slice(half).join('\n')}\n`,
+    );
+    fake.putObject(BUCKET, `${WORK}on-demand/notes.txt`, 'not an output part');
+
+    // Act
+    const result = await collectResults(
+      input([
+        {
+          manifestKey,
+          onDemand: { outputPrefix: `${WORK}on-demand/`, tokens: { input: 31, output: 4 } },
+        },
+      ]),
+      { s3: fake.clients.s3, logger: logs.logger },
+    );
+
+    // Assess: the same lines as in batch, but answered on demand
+    const batchLines = fixture('results.expected.jsonl')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = resultLines();
+    expect(lines).toEqual(
+      batchLines.slice(0, lines.length).map((line) => ({ ...line, mode: 'on_demand' })),
+    );
+    expect(lines.every((line) => line.mode === 'on_demand')).toBe(true);
+    expect(result.mode_counts).toEqual({
+      batch: { records: 0, success: 0, error: 0, input_tokens: 0, output_tokens: 0 },
+      on_demand: {
+        records: lines.length,
+        success: result.record_counts.success,
+        error: result.record_counts.error,
+        input_tokens: 31,
+        output_tokens: 4,
+      },
+    });
+    expect(result.token_counts).toEqual({ input: 31, output: 4 });
+    expect(result.jobs).toEqual([]);
   });
 
   it('gives every record of a failed job RecordNotReturned, naming the job and its error', async () => {
@@ -249,7 +306,7 @@ describe('collectResults', () => {
 
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toContain('jobs[1]');
-    expect((error as Error).message).toContain('exactly one of result and failure');
+    expect((error as Error).message).toContain('exactly one of result, failure and onDemand');
     expect(fake.getObject(BUCKET, RESULTS_KEY)).toBeUndefined();
   });
 
@@ -341,7 +398,7 @@ describe('collectResults, output lines read without JSON.parse', () => {
         const answer = answers.get(recordId);
         return answer === undefined
           ? `${recordId} not returned`
-          : JSON.stringify({ recordId, ...answer });
+          : JSON.stringify({ recordId, ...answer, mode: 'batch' });
       });
   }
 

@@ -37,12 +37,20 @@ const ENTRY_SOURCES: Record<string, string> = {
   '/reconcile': 'handlers/reconcile',
   '/prepare-dataset': 'handlers/prepare-dataset',
   '/collect-results': 'handlers/collect-results',
+  '/on-demand': 'handlers/on-demand',
   '/errors': 'errors',
   '/middleware': 'middleware',
 };
 
 /** The Lambda bundles, ESM, as scripts/bundle.mjs writes them. */
-const BUNDLES = ['create-job', 'job-event', 'reconcile', 'prepare-dataset', 'collect-results'];
+const BUNDLES = [
+  'create-job',
+  'job-event',
+  'reconcile',
+  'prepare-dataset',
+  'collect-results',
+  'on-demand',
+];
 
 /** The runtime dependencies the consumers link; @middy/core only where types are checked. */
 const RUNTIME_DEPENDENCIES = [
@@ -161,6 +169,7 @@ const PUBLIC_NAMES: Record<string, string[]> = {
     'jobOutputFolder',
     'mapBedrockError',
     'mergeJobTags',
+    'onDemandTask',
     'parseJobArn',
     'parseS3Uri',
     'pendingJobNames',
@@ -183,6 +192,7 @@ const PUBLIC_NAMES: Record<string, string[]> = {
   '/reconcile': ['handler', 'makeReconcileHandler', 'reconcile'],
   '/prepare-dataset': ['handler', 'makePrepareDatasetHandler', 'prepareDatasetTask'],
   '/collect-results': ['collectResults', 'handler', 'makeCollectResultsHandler'],
+  '/on-demand': ['handler', 'makeOnDemandHandler', 'onDemandTask'],
   '/errors': [
     'AccessDeniedError',
     'BedrockBatchHandlerError',

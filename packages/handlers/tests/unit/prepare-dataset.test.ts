@@ -266,6 +266,30 @@ describe('Function: prepareDataset, bad input (nothing written)', () => {
     );
   });
 
+  it('prepares fewer records than the minimum for on-demand answering when asked to', async () => {
+    const plan = await run(['data/too-few.jsonl'], {
+      onDemandBelowMinimum: true,
+      recordsPerJob: 4,
+    });
+    expect(plan).toMatchObject({ total_records: 2, mode: 'on_demand' });
+    expect(plan.manifests).toEqual([
+      expect.objectContaining({
+        key: `${WORK}manifests/part-00000.jsonl`,
+        first_record: 0,
+        record_count: 2,
+      }),
+    ]);
+    expect(manifestLines(`${WORK}manifests/part-00000.jsonl`).map((line) => line.recordId)).toEqual(
+      ['few-1', 'few-2'],
+    );
+  });
+
+  it('still runs a dataset of at least the minimum in batch when on demand is allowed', async () => {
+    const plan = await run(['data/mixed.jsonl'], { onDemandBelowMinimum: true });
+    expect(plan.mode).toBe('batch');
+    expect(plan.manifests.map((m) => m.record_count)).toEqual([3, 3]);
+  });
+
   it('refuses records_per_job outside the bounds', async () => {
     await expectInvalid(
       ['data/over-maximum.jsonl'],
