@@ -23,6 +23,25 @@ export enum ModelInvocationType {
 }
 
 /**
+ * The Bedrock runtime API's service tier for records answered on demand (`serviceTier` of
+ * `InvokeModel` and `Converse`). `FLEX` is cheaper and slower, for models that offer it;
+ * `PRIORITY` costs more for faster answers.
+ *
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/service-tiers-inference.html
+ *
+ * @example
+ * new BedrockBatchSfn(stack, 'Batch', { ...props, onDemandServiceTier: OnDemandServiceTier.FLEX });
+ */
+export enum OnDemandServiceTier {
+  /** The standard on-demand tier. */
+  DEFAULT = 'default',
+  /** The discounted tier, for models that offer it. */
+  FLEX = 'flex',
+  /** The premium tier. */
+  PRIORITY = 'priority',
+}
+
+/**
  * Log level of the three handler functions (`POWERTOOLS_LOG_LEVEL`). Task tokens and record
  * contents are never logged at `INFO` or above.
  *
@@ -300,4 +319,25 @@ export interface BedrockBatchSfnProps {
    * @default - Bedrock's default quotas (`DEFAULT_BATCH_QUOTAS` of `@bedrock-batch/schema`)
    */
   readonly datasetQuotas?: BedrockBatchDatasetQuotas;
+  /**
+   * Answer a dataset with fewer records than a job's minimum (`datasetQuotas.minRecordsPerJob`)
+   * on demand, through the Bedrock runtime API (`InvokeModel` or `Converse`, as the input's
+   * `model_invocation_type`), instead of failing it with `BedrockBatch.InvalidInput`. On-demand
+   * tokens cost about twice the batch price; the output's `mode_counts` says how many.
+   *
+   * @default true
+   */
+  readonly onDemandBelowMinimum?: boolean;
+  /**
+   * Runtime API calls in flight at a time when answering on demand: 1 to 64.
+   *
+   * @default 4
+   */
+  readonly onDemandConcurrency?: number;
+  /**
+   * Service tier of the on-demand calls.
+   *
+   * @default - none sent: the runtime API's default tier
+   */
+  readonly onDemandServiceTier?: OnDemandServiceTier;
 }

@@ -39,6 +39,12 @@ const STATE_SUFFIX = {
   keepResult: 'Keep Job Result',
   keepFailure: 'Keep Job Failure',
   collect: 'Collect Results',
+  chooseMode: 'Choose Answer Mode',
+  startOnDemand: 'Start On Demand',
+  onDemand: 'Answer On Demand',
+  onDemandDone: 'On Demand Done',
+  keepOnDemand: 'Keep On Demand Answers',
+  listOnDemand: 'List On Demand Answers',
 } as const;
 /** The job outcomes a dataset's Map keeps as the job's failure (its records get no answer). */
 const JOB_END_ERRORS = [
@@ -105,6 +111,8 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
   public readonly createDatasetJobTask: tasks.LambdaInvoke;
   /** For a `dataset_keys` input: the task that writes `results.jsonl` and the fragment's output. */
   public readonly collectResultsTask: tasks.LambdaInvoke;
+  /** For a dataset under the batch minimum: the task of the on-demand loop. */
+  public readonly onDemandTask: tasks.LambdaInvoke;
   /** The stack's shared resources (functions and rules). */
   public readonly sharedResources: BedrockBatchSharedResources;
 
@@ -192,6 +200,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     this.datasetMapState = dataset.map;
     this.createDatasetJobTask = dataset.task;
     this.collectResultsTask = dataset.collect;
+    this.onDemandTask = dataset.onDemand;
 
     const check = new sfn.Choice(this, 'CheckInput', {
       stateName: `${id} ${STATE_SUFFIX.check}`,
@@ -239,6 +248,11 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     return this.sharedResources.prepareDatasetFunction;
   }
 
+  /** The stack's on-demand function. */
+  public get onDemandFunction(): lambda.IFunction {
+    return this.sharedResources.onDemandFunction;
+  }
+
   /** The stack's collect-results function. */
   public get collectResultsFunction(): lambda.IFunction {
     return this.sharedResources.collectResultsFunction;
@@ -266,6 +280,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     this.prepareDatasetTask.addCatch(handler, props);
     this.datasetMapState.addCatch(handler, props);
     this.collectResultsTask.addCatch(handler, props);
+    this.onDemandTask.addCatch(handler, props);
     return this;
   }
 
@@ -283,6 +298,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     map: sfn.Map;
     task: tasks.LambdaInvoke;
     collect: tasks.LambdaInvoke;
+    onDemand: tasks.LambdaInvoke;
   } {
     const at = (field: string) =>
       resolved.resultPath === '$' ? `$.${field}` : `${resolved.resultPath}.${field}`;
@@ -293,6 +309,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       inputBucket: props.bedrockBatchInputBucket.bucketName,
       outputBucket: props.bedrockBatchOutputBucket.bucketName,
       defaultModelInvocationType: resolved.modelInvocationType,
+      onDemandBelowMinimum: resolved.onDemandBelowMinimum,
     };
     if (resolved.datasetQuotas !== undefined) payload.quotas = { ...resolved.datasetQuotas };
     const prepare = new tasks.LambdaInvoke(this, 'PrepareDataset', {
@@ -368,8 +385,92 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       taskTimeout: sfn.Timeout.duration(DATASET_TASK_TIMEOUT),
     });
     addLambdaServiceRetry(collect);
-    prepare.next(map).next(collect);
-    return { prepare, map, task, collect };
+    const onDemand = this.buildOnDemandLoop(id, resolved, collect);
+    prepare.next(
+      new sfn.Choice(this, 'ChooseAnswerMode', {
+        stateName: `${id} ${STATE_SUFFIX.chooseMode}`,
+        comment: 'A dataset under the batch minimum is answered on demand (plan.mode).',
+      })
+        .when(sfn.Condition.stringEquals(at('plan.mode'), 'on_demand'), onDemand.start)
+        .otherwise(map),
+    );
+    map.next(collect);
+    return { prepare, map, task, collect, onDemand: onDemand.task };
+  }
+
+  /**
+   * The on-demand loop of a dataset under the batch minimum: the on-demand function answers the
+   * one manifest from a start line until its time runs low, and is called again from where it
+   * stopped until the manifest is answered; then its answers are listed as the dataset's one
+   * job, for the collection.
+   */
+  private buildOnDemandLoop(
+    id: string,
+    resolved: ResolvedProps,
+    collect: sfn.IChainable,
+  ): { start: sfn.State; task: tasks.LambdaInvoke } {
+    const root = resolved.resultPath;
+    const at = (field: string) => (root === '$' ? `$.${field}` : `${root}.${field}`);
+    const start = new sfn.Pass(this, 'StartOnDemand', {
+      stateName: `${id} ${STATE_SUFFIX.startOnDemand}`,
+      comment: 'The on-demand loop starts at the first record, with no token counted.',
+      result: sfn.Result.fromObject({ startLine: 0, tokens: { input: 0, output: 0 } }),
+      resultPath: at('on_demand'),
+    });
+    const payload: Record<string, unknown> = {
+      'bucket.$': '$.plan.bucket',
+      'workPrefix.$': '$.plan.work_prefix',
+      'manifestKey.$': '$.plan.manifests[0].key',
+      'startLine.$': '$.on_demand.startLine',
+      'modelId.$': '$.model_id',
+      'modelInvocationType.$': '$.model_invocation_type',
+      concurrency: resolved.onDemandConcurrency,
+      'tokens.$': '$.on_demand.tokens',
+    };
+    if (resolved.onDemandServiceTier !== undefined) {
+      payload.serviceTier = resolved.onDemandServiceTier;
+    }
+    const task = new tasks.LambdaInvoke(this, 'AnswerOnDemand', {
+      stateName: `${id} ${STATE_SUFFIX.onDemand}`,
+      comment:
+        'Answers records through the Bedrock runtime API until the time of the call runs low.',
+      lambdaFunction: this.invokeTarget('OnDemandRef', this.sharedResources.onDemandFunction),
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      inputPath: root,
+      resultPath: at('on_demand'),
+      taskTimeout: sfn.Timeout.duration(DATASET_TASK_TIMEOUT),
+    });
+    addLambdaServiceRetry(task);
+    const keep = new sfn.Pass(this, 'KeepOnDemandAnswers', {
+      stateName: `${id} ${STATE_SUFFIX.keepOnDemand}`,
+      comment: 'The manifest, the folder of its answers and the tokens used.',
+      inputPath: root,
+      parameters: {
+        'manifestKey.$': '$.plan.manifests[0].key',
+        onDemand: {
+          'outputPrefix.$': '$.on_demand.outputPrefix',
+          'tokens.$': '$.on_demand.tokens',
+        },
+      },
+      resultPath: at('on_demand_job'),
+    });
+    const list = new sfn.Pass(this, 'ListOnDemandAnswers', {
+      stateName: `${id} ${STATE_SUFFIX.listOnDemand}`,
+      comment: 'The plan and the on-demand answers as the one job of the dataset.',
+      inputPath: root,
+      parameters: { 'plan.$': '$.plan', 'jobs.$': 'States.Array($.on_demand_job)' },
+      resultPath: root,
+    });
+    const done = new sfn.Choice(this, 'OnDemandDone', {
+      stateName: `${id} ${STATE_SUFFIX.onDemandDone}`,
+      comment: 'Call again from where the last call stopped until every record is answered.',
+    })
+      .when(sfn.Condition.booleanEquals(at('on_demand.done'), true), keep.next(list).next(collect))
+      .otherwise(task);
+    start.next(task).next(done);
+    return { start, task };
   }
 
   /**

@@ -9,7 +9,8 @@ type HandlerBundleName =
   | 'job-event'
   | 'reconcile'
   | 'prepare-dataset'
-  | 'collect-results';
+  | 'collect-results'
+  | 'on-demand';
 
 /** Lambda `handler` setting of every bundle: `index.mjs` exports `handler`. */
 const BUNDLE_HANDLER = 'index.handler';

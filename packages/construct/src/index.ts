@@ -5,7 +5,11 @@ export type {
   BedrockBatchSfnProps,
   BedrockBatchVpcConfig,
 } from './bedrock-batch-sfn-props.js';
-export { HandlerLogLevel, ModelInvocationType } from './bedrock-batch-sfn-props.js';
+export {
+  HandlerLogLevel,
+  ModelInvocationType,
+  OnDemandServiceTier,
+} from './bedrock-batch-sfn-props.js';
 export {
   BedrockBatchConstructError,
   HandlerBundleNotFoundError,

@@ -5,6 +5,7 @@ import {
   type BedrockBatchSfnProps,
   HandlerLogLevel,
   ModelInvocationType,
+  OnDemandServiceTier,
 } from './bedrock-batch-sfn-props.js';
 import { InvalidPropError } from './errors.js';
 import {
@@ -25,6 +26,8 @@ const DEFAULTS = Object.freeze({
   reconcilePeriod: Duration.minutes(5),
   heartbeatPeriods: 3,
   handlerLogLevel: HandlerLogLevel.INFO,
+  onDemandBelowMinimum: true,
+  onDemandConcurrency: 4,
   throttlingRetry: {
     interval: Duration.seconds(10),
     maxAttempts: 8,
@@ -76,6 +79,12 @@ interface ResolvedProps {
   readonly jobTags: ReadonlyArray<{ readonly key: string; readonly value: string }>;
   /** Quota overrides handed to the preparation step, when any are set. */
   readonly datasetQuotas: Readonly<Record<string, number>> | undefined;
+  /** Whether a dataset under the minimum is answered on demand. */
+  readonly onDemandBelowMinimum: boolean;
+  /** Runtime API calls in flight when answering on demand. */
+  readonly onDemandConcurrency: number;
+  /** Service tier of on-demand calls, when one is asked for. */
+  readonly onDemandServiceTier: OnDemandServiceTier | undefined;
 }
 
 /** A duration as the caller wrote it, e.g. `Duration.minutes(90)`. */
@@ -365,6 +374,17 @@ function resolveProps(props: BedrockBatchSfnProps): ResolvedProps {
     quotaRetry: resolveRetry('quotaRetry', props.quotaRetry, DEFAULTS.quotaRetry),
     jobTags: resolveJobTags(props.jobTags),
     datasetQuotas: resolveDatasetQuotas(props.datasetQuotas),
+    onDemandBelowMinimum: props.onDemandBelowMinimum ?? DEFAULTS.onDemandBelowMinimum,
+    onDemandConcurrency: checkIntegerRange(
+      'onDemandConcurrency',
+      props.onDemandConcurrency ?? DEFAULTS.onDemandConcurrency,
+      1,
+      64,
+    ),
+    onDemandServiceTier:
+      props.onDemandServiceTier === undefined
+        ? undefined
+        : checkEnum('onDemandServiceTier', props.onDemandServiceTier, OnDemandServiceTier),
   };
 }
 

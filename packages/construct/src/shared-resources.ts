@@ -14,7 +14,12 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
-import { createJobModelArns, modelInvocationJobsArn, stateMachineExecutionsArn } from './arns.js';
+import {
+  createJobModelArns,
+  invokeModelArns,
+  modelInvocationJobsArn,
+  stateMachineExecutionsArn,
+} from './arns.js';
 import { HandlerLogLevel } from './bedrock-batch-sfn-props.js';
 import { BedrockBatchConstructError, InvalidPropError } from './errors.js';
 import { BUNDLE_HANDLER, type HandlerBundleName, handlerCode } from './handler-code.js';
@@ -41,6 +46,11 @@ const RECONCILE_FUNCTION_TIMEOUT = Duration.minutes(5);
 const DATASET_FUNCTION_MEMORY_MB = 1024;
 /** Timeout of the prepare-dataset and collect-results functions: Lambda's longest. */
 const DATASET_FUNCTION_TIMEOUT = Duration.minutes(15);
+/**
+ * Memory of the on-demand function: it waits on runtime API calls and holds at most a few
+ * records' answers per call in flight, so it needs little; it streams the manifest.
+ */
+const ON_DEMAND_FUNCTION_MEMORY_MB = 512;
 /** Retention of the handlers' log groups. */
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Most verbose first. */
@@ -67,6 +77,8 @@ const REASON_DATASETS =
   'Dataset keys are chosen per execution (dataset_keys in the fragment input), anywhere in the input bucket.';
 const REASON_WORK =
   "A dataset's manifests and results.jsonl are written per execution under the work folder of the output bucket; scoped to that folder.";
+const REASON_ON_DEMAND_MODELS =
+  'The model is chosen per execution (model_id in the fragment input) and answered on demand below the batch minimum: the same models the Bedrock service role may invoke.';
 const REASON_OUTPUT =
   'Job output keys contain the job id Bedrock assigns; scoped to the configured output prefix.';
 
@@ -141,6 +153,8 @@ export class BedrockBatchSharedResources extends Construct {
   public readonly prepareDatasetFunction: lambda.Function;
   /** Merges the jobs' outputs of a dataset into `results.jsonl`, in dataset order. */
   public readonly collectResultsFunction: lambda.Function;
+  /** Answers a dataset under the batch minimum through the Bedrock runtime API. */
+  public readonly onDemandFunction: lambda.Function;
   /**
    * The owner id every job of this stack is tagged with (`BEDROCK_BATCH_OWNER`), so two stacks
    * never act on each other's jobs: the stack name, unique per account and Region.
@@ -153,6 +167,7 @@ export class BedrockBatchSharedResources extends Construct {
   private readonly reconcile: HandlerParts;
   private readonly prepareDataset: HandlerParts;
   private readonly collectResults: HandlerParts;
+  private readonly onDemand: HandlerParts;
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -199,6 +214,13 @@ export class BedrockBatchSharedResources extends Construct {
       memorySize: DATASET_FUNCTION_MEMORY_MB,
       environment: datasetEnvironment,
     });
+    this.onDemand = this.handler('OnDemand', 'on-demand', {
+      description: 'BedrockBatchSfn: answers a small dataset through the Bedrock runtime API.',
+      timeout: DATASET_FUNCTION_TIMEOUT,
+      memorySize: ON_DEMAND_FUNCTION_MEMORY_MB,
+      environment: datasetEnvironment,
+    });
+    this.onDemandFunction = this.onDemand.fn;
     this.prepareDatasetFunction = this.prepareDataset.fn;
     this.collectResultsFunction = this.collectResults.fn;
     this.createJobFunction = this.createJob.fn;
@@ -350,6 +372,17 @@ export class BedrockBatchSharedResources extends Construct {
     this.prepareDataset.policy.addStatements(readDataset, listDataset, writeWork);
     acknowledgeWildcardResources(prepare, readDataset, REASON_DATASETS);
     acknowledgeWildcardResources(prepare, writeWork, REASON_WORK);
+    // The on-demand function reads a manifest and writes its answers, both under the work folder.
+    const onDemand = resourceOf(this.onDemand.policy);
+    const listWorkOnly = new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [outputBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${WORK_PREFIX}*`] } },
+    });
+    const readWorkOnly = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [work] });
+    this.onDemand.policy.addStatements(readWorkOnly, listWorkOnly, writeWork);
+    acknowledgeWildcardResources(onDemand, readWorkOnly, REASON_WORK);
+    acknowledgeWildcardResources(onDemand, writeWork, REASON_WORK);
     const collect = resourceOf(this.collectResults.policy);
     this.collectResults.policy.addStatements(readWork, listWork, writeWork);
     acknowledgeWildcardResources(collect, readWork, `${REASON_WORK} ${REASON_OUTPUT}`);
@@ -369,6 +402,7 @@ export class BedrockBatchSharedResources extends Construct {
       });
       this.prepareDataset.policy.addStatements(useOutputKeys);
       this.collectResults.policy.addStatements(useOutputKeys);
+      this.onDemand.policy.addStatements(useOutputKeys);
     }
   }
 
@@ -497,6 +531,11 @@ export class BedrockBatchSharedResources extends Construct {
     add(this.reconcile, heartbeat, REASON_TASK_TOKENS);
     add(this.reconcile, listJobs, REASON_LIST_JOBS);
     add(this.reconcile, describeExecution, REASON_EXECUTIONS);
+    const invokeModels = new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: invokeModelArns(stack),
+    });
+    add(this.onDemand, invokeModels, REASON_ON_DEMAND_MODELS);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { aws_s3 as s3 } from 'aws-cdk-lib';
-import { InvalidPropError } from '../../src/index.js';
+import { InvalidPropError, OnDemandServiceTier } from '../../src/index.js';
 import { allStates, aslErrors, definitionOf } from '../helpers/definition.js';
 import { addFragment, machineWith, newStack } from '../helpers/stacks.js';
 
@@ -56,7 +56,7 @@ describe('Construct: BedrockBatchSfn states for a dataset_keys input', () => {
       InputPath: '$',
       ResultPath: '$',
       TimeoutSeconds: 960,
-      Next: 'Reviews Run Dataset Jobs',
+      Next: 'Reviews Choose Answer Mode',
     });
     expect(rendered(prepare.Resource)).toContain('PrepareDataset');
     expect(prepare.Parameters).toMatchObject({
@@ -64,6 +64,7 @@ describe('Construct: BedrockBatchSfn states for a dataset_keys input', () => {
       fragmentId: fragment.node.addr,
       'input.$': '$',
       defaultModelInvocationType: 'InvokeModel',
+      onDemandBelowMinimum: true,
     });
     expect(prepare.Parameters).not.toHaveProperty('quotas');
   });
@@ -185,6 +186,83 @@ describe('Construct: BedrockBatchSfn states for a dataset_keys input', () => {
     ]) {
       expect(states[name]?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'Failed' }]);
     }
+  });
+
+  it('answers a dataset under the minimum on demand, in a loop that resumes where a call stopped', () => {
+    // Act
+    const { definition, states } = statesWith({
+      resultPath: '$.batch',
+      onDemandConcurrency: 8,
+      onDemandServiceTier: OnDemandServiceTier.FLEX,
+    });
+
+    // Assess
+    expect(aslErrors(definition)).toBe('');
+    expect(states['Reviews Choose Answer Mode']).toMatchObject({
+      Choices: [
+        {
+          Variable: '$.batch.plan.mode',
+          StringEquals: 'on_demand',
+          Next: 'Reviews Start On Demand',
+        },
+      ],
+      Default: 'Reviews Run Dataset Jobs',
+    });
+    expect(states['Reviews Start On Demand']).toMatchObject({
+      Result: { startLine: 0, tokens: { input: 0, output: 0 } },
+      ResultPath: '$.batch.on_demand',
+      Next: 'Reviews Answer On Demand',
+    });
+    const task = states['Reviews Answer On Demand'] as State;
+    expect(task).toMatchObject({
+      InputPath: '$.batch',
+      ResultPath: '$.batch.on_demand',
+      TimeoutSeconds: 960,
+      Next: 'Reviews On Demand Done',
+      Parameters: {
+        'bucket.$': '$.plan.bucket',
+        'workPrefix.$': '$.plan.work_prefix',
+        'manifestKey.$': '$.plan.manifests[0].key',
+        'startLine.$': '$.on_demand.startLine',
+        'modelId.$': '$.model_id',
+        'modelInvocationType.$': '$.model_invocation_type',
+        concurrency: 8,
+        serviceTier: 'flex',
+        'tokens.$': '$.on_demand.tokens',
+      },
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }],
+    });
+    expect(rendered(task.Resource)).toContain('OnDemand');
+    expect(states['Reviews On Demand Done']).toMatchObject({
+      Choices: [
+        {
+          Variable: '$.batch.on_demand.done',
+          BooleanEquals: true,
+          Next: 'Reviews Keep On Demand Answers',
+        },
+      ],
+      Default: 'Reviews Answer On Demand',
+    });
+    expect(states['Reviews List On Demand Answers']).toMatchObject({
+      Parameters: { 'plan.$': '$.plan', 'jobs.$': 'States.Array($.on_demand_job)' },
+      ResultPath: '$.batch',
+      Next: 'Reviews Collect Results',
+    });
+  });
+
+  it('sends no service tier unless asked, and can turn on-demand answering off', () => {
+    const { states } = statesWith({ onDemandBelowMinimum: false });
+    expect(states['Reviews Answer On Demand']?.Parameters).not.toHaveProperty('serviceTier');
+    expect(states['Reviews Answer On Demand']?.Parameters).toMatchObject({ concurrency: 4 });
+    expect(states['Reviews Prepare Dataset']?.Parameters).toMatchObject({
+      onDemandBelowMinimum: false,
+    });
+  });
+
+  it.each([0, 65, 2.5])('rejects onDemandConcurrency %s', (onDemandConcurrency) => {
+    const act = () => addFragment(newStack(), 'Reviews', { onDemandConcurrency });
+    expect(act).toThrow(InvalidPropError);
+    expect(act).toThrow('onDemandConcurrency');
   });
 
   it.each([

@@ -301,7 +301,9 @@ describe('Construct: BedrockBatchSfn states', () => {
 
     // Assess
     expect(names.sort()).toEqual([
+      'Reviews Answer On Demand',
       'Reviews Check Input',
+      'Reviews Choose Answer Mode',
       'Reviews Collect Results',
       'Reviews Create Job And Wait',
       'Reviews Dataset Job And Wait',
@@ -309,10 +311,14 @@ describe('Construct: BedrockBatchSfn states', () => {
       'Reviews Invalid Input',
       'Reviews Keep Job Failure',
       'Reviews Keep Job Result',
+      'Reviews Keep On Demand Answers',
+      'Reviews List On Demand Answers',
+      'Reviews On Demand Done',
       'Reviews Prepare Dataset',
       'Reviews Reject Input',
       'Reviews Run Dataset Jobs',
       'Reviews Run Jobs',
+      'Reviews Start On Demand',
     ]);
     expect(fragment.startState.stateId).toBe('Reviews Check Input');
     expect(fragment.endStates).toEqual([

@@ -43,10 +43,17 @@ describe('Function: handlerBundleDirectory', () => {
     expect(act).toThrow(expected);
   });
 
-  it('finds the five bundles this package ships in its dist/lambda folder', () => {
+  it('finds the six bundles this package ships in its dist/lambda folder', () => {
     // Act
     const folders = (
-      ['create-job', 'job-event', 'reconcile', 'prepare-dataset', 'collect-results'] as const
+      [
+        'create-job',
+        'job-event',
+        'reconcile',
+        'prepare-dataset',
+        'collect-results',
+        'on-demand',
+      ] as const
     ).map((name) => handlerBundleDirectory(name));
 
     // Assess
@@ -66,7 +73,7 @@ describe('Construct: handler assets', () => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  it('deploys each of the five bundles as an asset of its index.mjs alone', () => {
+  it('deploys each of the six bundles as an asset of its index.mjs alone', () => {
     // Prepare
     const app = new App({ outdir });
     const stack = newStack('AssetStack', app);
@@ -83,7 +90,7 @@ describe('Construct: handler assets', () => {
       const key = String((fn.Properties as { Code: { S3Key: unknown } }).Code.S3Key);
       return join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
     });
-    expect(folders).toHaveLength(5);
+    expect(folders).toHaveLength(6);
     for (const folder of folders) {
       expect(existsSync(folder)).toBe(true);
       expect(readdirSync(folder, { recursive: true }).map(String)).toEqual(['index.mjs']);

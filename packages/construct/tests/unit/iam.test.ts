@@ -331,6 +331,37 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     expect(JSON.stringify(statements)).not.toContain('"In');
   });
 
+  it('lets the on-demand function invoke the models and use only the work folder', () => {
+    // Prepare
+    const stack = newStack();
+    addFragment(stack, 'Batch', {
+      bedrockBatchInputBucket: new s3.Bucket(stack, 'In'),
+      bedrockBatchOutputBucket: new s3.Bucket(stack, 'Out'),
+    });
+
+    // Act
+    const statements = statementsOf(
+      Template.fromStack(stack),
+      'BedrockBatchSfnSharedOnDemandPolicy',
+    );
+
+    // Assess
+    expect(actionsOf(statements)).toEqual([
+      'bedrock:InvokeModel',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
+    const text = JSON.stringify(statements);
+    expect(text).not.toContain('"In');
+    expect(text).toContain('/bedrock-batch-work/*');
+    expect(text).toContain(':foundation-model/*');
+    expect(text).not.toContain('bedrock-batch-control');
+  });
+
   it('lets reconcile describe any execution of the account and Region, and nothing more on Step Functions', () => {
     // Prepare
     const stack = newStack();
@@ -454,7 +485,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
 
     // Assess
     const statements = statementsOf(template, 'StateMachineRoleDefaultPolicy');
-    for (const fn of ['CreateJob', 'PrepareDataset', 'CollectResults']) {
+    for (const fn of ['CreateJob', 'PrepareDataset', 'CollectResults', 'OnDemand']) {
       expect(statements).toContainEqual({
         Action: 'lambda:InvokeFunction',
         Effect: 'Allow',
@@ -492,7 +523,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
 
     // Assess
     expect(fragment.bedrockBatchRole).toBe(role);
-    template.resourceCountIs('AWS::IAM::Role', 6);
+    template.resourceCountIs('AWS::IAM::Role', 7);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('^BatchBedrockBatchRolePolicy'),
       Roles: [{ Ref: Match.stringLikeRegexp('^MyBedrockRole') }],

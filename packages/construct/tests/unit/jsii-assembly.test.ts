@@ -28,6 +28,7 @@ describe('Build: the jsii assembly (.jsii) of the package', () => {
       BedrockBatchVpcConfig: 'interface',
       HandlerLogLevel: 'enum',
       ModelInvocationType: 'enum',
+      OnDemandServiceTier: 'enum',
     });
   });
 

@@ -37,6 +37,7 @@ const BUNDLES = [
   'collect-results',
   'create-job',
   'job-event',
+  'on-demand',
   'prepare-dataset',
   'reconcile',
 ] as const;
@@ -150,7 +151,7 @@ describe('Python: the construct driven through @jsii/runtime as the Python jsii 
   });
 
   it(
-    'synthesizes the seed stack written in Python: five bundled functions, the task, both rules',
+    'synthesizes the seed stack written in Python: six bundled functions, the task, both rules',
     async () => {
       // Prepare: the seed's usage code as Python runs it
       //   app = App(); stack = Stack(app, "SeedStack")

@@ -77,7 +77,7 @@ describe('Construct: BedrockBatchSfn with the upstream usage code', () => {
 
     // Assess
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     const definition = definitionOf(stack);
     expect(aslErrors(definition)).toBe('');
     expect(definition.StartAt).toBe('InputState');

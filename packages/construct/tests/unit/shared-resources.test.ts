@@ -34,9 +34,9 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     const template = Template.fromStack(stack);
 
     // Assess
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     template.resourceCountIs('AWS::Events::Rule', 2);
-    template.resourceCountIs('AWS::Logs::LogGroup', 5);
+    template.resourceCountIs('AWS::Logs::LogGroup', 6);
     expect(first.sharedResources).toBe(second.sharedResources);
     expect(first.createJobFunction).toBe(second.createJobFunction);
     expect(first.bedrockBatchRole).not.toBe(second.bedrockBatchRole);
@@ -56,6 +56,7 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
       'CollectResults',
       'CreateJob',
       'JobEvent',
+      'OnDemand',
       'PrepareDataset',
       'Reconcile',
     ]);
@@ -214,7 +215,7 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['One', 'Two']);
     expect(environmentOf(Template.fromStack(one), 'CreateJob').BEDROCK_BATCH_OWNER).toBe('One');
     expect(environmentOf(Template.fromStack(two), 'CreateJob').BEDROCK_BATCH_OWNER).toBe('Two');
-    Template.fromStack(two).resourceCountIs('AWS::Lambda::Function', 5);
+    Template.fromStack(two).resourceCountIs('AWS::Lambda::Function', 6);
   });
 
   it('synthesizes stacks of the same name in two apps in one process', () => {
@@ -227,8 +228,8 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     machineWith(second, [addFragment(second)]);
 
     // Assess
-    Template.fromStack(first).resourceCountIs('AWS::Lambda::Function', 5);
-    Template.fromStack(second).resourceCountIs('AWS::Lambda::Function', 5);
+    Template.fromStack(first).resourceCountIs('AWS::Lambda::Function', 6);
+    Template.fromStack(second).resourceCountIs('AWS::Lambda::Function', 6);
   });
 
   it('runs two fragments in one state machine, with distinct state names', () => {
@@ -263,7 +264,7 @@ describe('Construct: BedrockBatchSfn shared resources', () => {
     const nested = addFragment(group, 'Nested');
 
     // Assess
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 5);
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 6);
     expect(nested.sharedResources.node.path).toBe('TestStack/BedrockBatchSfnShared');
   });
 
