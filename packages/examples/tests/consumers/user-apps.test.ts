@@ -100,16 +100,23 @@ function expectSuccess(result: CommandResult): void {
   expect(outcome(result)).toBe(`${result.command}: exit 0`);
 }
 
-/** Asserts a synthesized stack: one state machine, the 5 functions with their code, no error. */
+/** Asserts a synthesized stack: one state machine, the 6 functions with their code, no error. */
 function expectSeedStack(outDir: string, stackName: string): void {
   const templateFile = join(outDir, `${stackName}.template.json`);
   expect(existsSync(templateFile)).toBe(true);
   expect(resourceCounts(templateFile)).toMatchObject({
     'AWS::StepFunctions::StateMachine': 1,
-    'AWS::Lambda::Function': 5,
+    'AWS::Lambda::Function': 6,
   });
   // each function's code is in cdk.out, from the bundles inside the package
-  expect(Object.values(lambdaAssets(outDir, stackName))).toEqual([true, true, true, true, true]);
+  expect(Object.values(lambdaAssets(outDir, stackName))).toEqual([
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+  ]);
   expect(metadataTypes(join(outDir, `${stackName}.metadata.json`))).not.toContain('aws:cdk:error');
 }
 

@@ -137,7 +137,6 @@ describe('E2E: a bad dataset ends at the Catch before any job is created', () =>
       'bad/duplicate.jsonl',
       /recordId "M2R00001" is used twice: at s3:\/\/[^ ]+\/bad\/duplicate\.jsonl line 1 and at s3:\/\/[^ ]+\/bad\/duplicate\.jsonl line 121/,
     ],
-    ['fewer records than the minimum', 'bad/too-few.jsonl', /60 records.*100/],
     ['a missing object', 'bad/missing.jsonl', /bad\/missing\.jsonl/],
   ])('fails with BedrockBatch.InvalidInput for %s, naming where', async (_what, key, cause) => {
     const before = e2e.local.bedrock.jobs.size;
@@ -209,5 +208,93 @@ describe('E2E: records no job returned', () => {
       error: missing.length,
     });
     expect(missing[0]?.errorMessage).toContain('Stopped');
+  });
+});
+
+describe('E2E: a dataset under the batch minimum is answered on demand', () => {
+  let e2e: E2e;
+
+  beforeAll(async () => {
+    e2e = await startE2e();
+    await e2e.put('small/reviews.jsonl', datasetText(31, 7, 3));
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('answers 7 records through the runtime API, in order, with no batch job', async () => {
+    // Act
+    const result = await e2e.run(e2e.start(datasetInput(['small/reviews.jsonl'])));
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(e2e.local.bedrock.jobs.size).toBe(0);
+    const output = DatasetResultSchema.parse(result.output);
+    expect(output).toMatchObject({
+      status: 'Completed',
+      record_counts: { total: 7, success: 7, error: 0 },
+      jobs: [],
+    });
+    expect(output.mode_counts.batch).toEqual({
+      records: 0,
+      success: 0,
+      error: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+    });
+    expect(output.mode_counts.on_demand).toMatchObject({ records: 7, success: 7, error: 0 });
+    expect(output.mode_counts.on_demand.input_tokens).toBeGreaterThan(0);
+    expect(output.token_counts.input).toBe(output.mode_counts.on_demand.input_tokens);
+    const lines = (await e2e.text(output.results_key))
+      .trim()
+      .split('\n')
+      .map((line) => ResultLineSchema.parse(JSON.parse(line)));
+    expect(lines.map((line) => line.recordId)).toEqual(expectedIds([[31, 7, 3]]));
+    expect(lines.every((line) => line.mode === 'on_demand' && 'modelOutput' in line)).toBe(true);
+    const invokes = e2e.local.bedrock.calls.filter((call) => call.operation === 'InvokeModel');
+    expect(invokes).toHaveLength(7);
+  });
+
+  it('retries throttled calls and still answers every record', async () => {
+    // Prepare: the next 4 runtime calls are throttled
+    e2e.local.bedrock.faults.runtime.throttle.nextCalls = 4;
+    const before = e2e.local.bedrock.calls.length;
+
+    // Act
+    const result = await e2e.run(e2e.start(datasetInput(['small/reviews.jsonl'])));
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    const output = DatasetResultSchema.parse(result.output);
+    expect(output.record_counts).toEqual({ total: 7, success: 7, error: 0 });
+    const calls = e2e.local.bedrock.calls.slice(before);
+    expect(calls.filter((call) => call.statusCode === 429)).toHaveLength(4);
+    expect(
+      calls.filter((call) => call.operation === 'InvokeModel' && call.statusCode === 200),
+    ).toHaveLength(7);
+    expect(e2e.local.bedrock.jobs.size).toBe(0);
+  });
+});
+
+describe('E2E: with on-demand answering off, a dataset under the minimum is refused', () => {
+  let e2e: E2e;
+
+  beforeAll(async () => {
+    e2e = await startE2e({ onDemandBelowMinimum: false });
+    await e2e.put('bad/too-few.jsonl', datasetText(3, 60));
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('fails with BedrockBatch.InvalidInput at the Catch, with nothing created', async () => {
+    const result = await e2e.run(e2e.start(datasetInput(['bad/too-few.jsonl'])));
+    expect(result).toMatchObject({ status: 'FAILED', error: BatchErrorName.InvalidInput });
+    expect(result.cause).toMatch(/60 records.*100/);
+    expect(e2e.local.bedrock.jobs.size).toBe(0);
+    expect(e2e.local.bedrock.calls.filter((call) => call.operation === 'InvokeModel')).toEqual([]);
+    expect(await e2e.keys(WORK_PREFIX)).toEqual([]);
   });
 });

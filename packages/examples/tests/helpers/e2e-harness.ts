@@ -57,6 +57,7 @@ function synthE2eApp(
     maxConcurrency?: number;
     slowStepMs?: number;
     datasetQuotas?: BedrockBatchDatasetQuotas;
+    onDemandBelowMinimum?: boolean;
   } = {},
 ): string {
   return synthesizeApp('bedrock-batch-e2e-', (app) => {
@@ -66,6 +67,9 @@ function synthE2eApp(
         ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
         ...(options.slowStepMs !== undefined ? { slowStepMs: options.slowStepMs } : {}),
         ...(options.datasetQuotas !== undefined ? { datasetQuotas: options.datasetQuotas } : {}),
+        ...(options.onDemandBelowMinimum !== undefined
+          ? { onDemandBelowMinimum: options.onDemandBelowMinimum }
+          : {}),
       });
     }
   });
@@ -82,6 +86,7 @@ async function startE2e(
     maxConcurrency?: number;
     slowStepMs?: number;
     datasetQuotas?: BedrockBatchDatasetQuotas;
+    onDemandBelowMinimum?: boolean;
     bedrock?: BedrockEmulatorOptions;
     clock?: Clock;
   } = {},

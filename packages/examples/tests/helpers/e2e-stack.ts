@@ -34,6 +34,11 @@ interface E2eStackProps extends StackProps {
    * @default - the construct's default
    */
   readonly datasetQuotas?: BedrockBatchDatasetQuotas;
+  /**
+   * The fragments' `onDemandBelowMinimum`.
+   * @default - the construct's default
+   */
+  readonly onDemandBelowMinimum?: boolean;
 }
 
 const SLOW_STEP_CODE = fileURLToPath(new URL('../fixtures/functions/slow-step', import.meta.url));
@@ -58,6 +63,9 @@ class E2eStack extends Stack {
       resultPath: props.twoFragments ? '$.first' : '$',
       ...(props.maxConcurrency !== undefined ? { maxConcurrency: props.maxConcurrency } : {}),
       ...(props.datasetQuotas !== undefined ? { datasetQuotas: props.datasetQuotas } : {}),
+      ...(props.onDemandBelowMinimum !== undefined
+        ? { onDemandBelowMinimum: props.onDemandBelowMinimum }
+        : {}),
     });
     first.addCatch(failed);
     let chain: sfn.IChainable & sfn.INextable = first;
