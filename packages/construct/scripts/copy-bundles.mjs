@@ -6,7 +6,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BUNDLES = ['create-job', 'job-event', 'reconcile', 'prepare-dataset', 'collect-results', 'on-demand'];
+const BUNDLES = [
+  'create-job',
+  'job-event',
+  'reconcile',
+  'prepare-dataset',
+  'collect-results',
+  'on-demand',
+];
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const handlersDir = dirname(
   createRequire(import.meta.url).resolve('@bedrock-batch/handlers/package.json'),

@@ -48,19 +48,18 @@ function datasetInput(datasetKeys: string[], extra: Record<string, unknown> = {}
 
 describe('E2E: a dataset goes in, results come out in dataset order', () => {
   let e2e: E2e;
-  const files: Array<[number, number, number]> = [
-    [11, 130, 7],
-    [12, 75, 0],
-    [13, 262, 10],
-  ];
+  const first: [number, number, number] = [11, 130, 7];
+  const second: [number, number, number] = [12, 75, 0];
+  const third: [number, number, number] = [13, 262, 10];
+  const files = [first, second, third];
 
   beforeAll(async () => {
     // Jobs of at most 200 records, so that this small dataset makes several jobs.
     e2e = await startE2e({ datasetQuotas: { maxRecordsPerJob: 200 } });
     // The first file by key, the other two under a prefix (in key order: a, b).
-    await e2e.put('datasets/first.jsonl', datasetText(...files[0]!));
-    await e2e.put('datasets/rest/a.jsonl', `${datasetText(...files[1]!)}\n\n`);
-    await e2e.put('datasets/rest/b.jsonl', datasetText(...files[2]!));
+    await e2e.put('datasets/first.jsonl', datasetText(...first));
+    await e2e.put('datasets/rest/a.jsonl', `${datasetText(...second)}\n\n`);
+    await e2e.put('datasets/rest/b.jsonl', datasetText(...third));
     await e2e.put('datasets/rest/notes.txt', 'not part of the dataset');
   });
 
