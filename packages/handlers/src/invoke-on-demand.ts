@@ -16,6 +16,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ContractValidationError,
   ManifestKeySchema,
+  type OnDemandServiceTier,
+  OnDemandServiceTierSchema,
   S3BucketNameSchema,
   validate,
 } from '@bedrock-batch/schema';
@@ -99,8 +101,6 @@ const THROTTLED_NAMES = new Set([
   'ModelNotReadyException',
 ]);
 
-const SERVICE_TIERS = ['default', 'flex', 'priority', 'reserved'] as const;
-
 const InvokeOnDemandInputSchema = z
   .strictObject({
     bucket: S3BucketNameSchema,
@@ -110,7 +110,7 @@ const InvokeOnDemandInputSchema = z
     modelId: z.string().min(1, 'must not be empty').max(2048),
     modelInvocationType: z.enum(['InvokeModel', 'Converse']),
     concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
-    serviceTier: z.enum(SERVICE_TIERS).optional(),
+    serviceTier: OnDemandServiceTierSchema.optional(),
   })
   .meta({ title: 'InvokeOnDemandInput' });
 
@@ -142,7 +142,7 @@ interface InvokeOnDemandInput {
    * `serviceTier`, Converse's `serviceTier.type`).
    * @default not sent (the service's default tier)
    */
-  readonly serviceTier?: (typeof SERVICE_TIERS)[number];
+  readonly serviceTier?: OnDemandServiceTier;
 }
 
 /** What {@link invokeOnDemand} needs. */

@@ -3,6 +3,7 @@ import { BEDROCK_S3_URI_MAX_LENGTH } from './bedrock-s3-uri.js';
 import { BEDROCK_API_LIMITS } from './limits.js';
 import {
   ExecutionArnSchema,
+  FragmentIdSchema,
   KmsKeyIdSchema,
   ManifestKeySchema,
   ModelIdSchema,
@@ -90,10 +91,7 @@ const CreateJobPayloadSchema = z
     taskToken: TaskTokenSchema,
     executionArn: ExecutionArnSchema,
     itemIndex: z.number().int().nonnegative(),
-    fragmentId: z
-      .string()
-      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:-')
-      .optional(),
+    fragmentId: FragmentIdSchema.optional(),
     jobName: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
     manifestKeys: z.array(ManifestKeySchema).min(1, 'must list at least one manifest').optional(),
     modelId: ModelIdSchema,

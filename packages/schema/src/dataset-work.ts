@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { DatasetPlanSchema } from './dataset-plan.js';
-import { BatchJobResultSchema } from './job-result.js';
+import { BatchJobResultSchema, TokenCountsSchema } from './job-result.js';
 import {
   ExecutionArnSchema,
+  FragmentIdSchema,
   ModelIdSchema,
   ModelInvocationTypeSchema,
   S3BucketNameSchema,
@@ -72,9 +73,7 @@ const QuotaSchema = z.number().int().positive();
 const PrepareDatasetPayloadSchema = z
   .strictObject({
     executionArn: ExecutionArnSchema,
-    fragmentId: z
-      .string()
-      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:-'),
+    fragmentId: FragmentIdSchema,
     input: z.unknown(),
     inputBucket: S3BucketNameSchema,
     outputBucket: S3BucketNameSchema,
@@ -122,17 +121,14 @@ const PreparedDatasetSchema = z
   });
 
 /** One job of a dataset as the fragment's Map returns it: its manifest and how it ended. */
-const TokensSchema = z.strictObject({
-  input: z.number().int().nonnegative(),
-  output: z.number().int().nonnegative(),
-});
-
 const CollectJobSchema = z
   .strictObject({
     manifestKey: z.string().min(1),
     result: BatchJobResultSchema.optional(),
     failure: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
-    onDemand: z.strictObject({ outputPrefix: z.string().min(1), tokens: TokensSchema }).optional(),
+    onDemand: z
+      .strictObject({ outputPrefix: z.string().min(1), tokens: TokenCountsSchema })
+      .optional(),
   })
   .refine(
     (job) =>
@@ -179,6 +175,14 @@ const CollectResultsPayloadSchema = z
   });
 
 /**
+ * The Bedrock runtime API's service tier of an on-demand call (`serviceTier` of `InvokeModel`,
+ * `serviceTier.type` of `Converse`).
+ */
+const OnDemandServiceTierSchema = z
+  .enum(['default', 'flex', 'priority', 'reserved'])
+  .meta({ title: 'OnDemandServiceTier' });
+
+/**
  * What the fragment hands the on-demand handler, once per call of its loop: the manifest to
  * answer through the Bedrock runtime API from `startLine` on, the work prefix (answers go to
  * `<workPrefix>on-demand/part-<startLine>.jsonl.out`), the model, and the tokens counted by the
@@ -207,8 +211,8 @@ const OnDemandPayloadSchema = z
     modelId: ModelIdSchema,
     modelInvocationType: ModelInvocationTypeSchema,
     concurrency: z.number().int().min(1).max(64).optional(),
-    serviceTier: z.enum(['default', 'flex', 'priority', 'reserved']).optional(),
-    tokens: TokensSchema,
+    serviceTier: OnDemandServiceTierSchema.optional(),
+    tokens: TokenCountsSchema,
   })
   .meta({
     title: 'OnDemandPayload',
@@ -229,7 +233,7 @@ const OnDemandProgressSchema = z
     done: z.boolean(),
     startLine: z.number().int().nonnegative(),
     outputPrefix: z.string().min(1),
-    tokens: TokensSchema,
+    tokens: TokenCountsSchema,
   })
   .meta({ title: 'OnDemandProgress', description: 'What the on-demand handler returns.' });
 
@@ -237,6 +241,8 @@ const OnDemandProgressSchema = z
 type OnDemandPayload = z.infer<typeof OnDemandPayloadSchema>;
 /** See {@link OnDemandProgressSchema}. */
 type OnDemandProgress = z.infer<typeof OnDemandProgressSchema>;
+/** See {@link OnDemandServiceTierSchema}. */
+type OnDemandServiceTier = z.infer<typeof OnDemandServiceTierSchema>;
 /** See {@link PrepareDatasetPayloadSchema}. */
 type PrepareDatasetPayload = z.infer<typeof PrepareDatasetPayloadSchema>;
 /** See {@link PreparedDatasetSchema}. */
@@ -248,6 +254,7 @@ export type {
   CollectResultsPayload,
   OnDemandPayload,
   OnDemandProgress,
+  OnDemandServiceTier,
   PrepareDatasetPayload,
   PreparedDataset,
 };
@@ -256,6 +263,7 @@ export {
   datasetWorkPrefix,
   OnDemandPayloadSchema,
   OnDemandProgressSchema,
+  OnDemandServiceTierSchema,
   PrepareDatasetPayloadSchema,
   PreparedDatasetSchema,
   WORK_PREFIX,

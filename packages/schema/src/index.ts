@@ -20,6 +20,7 @@ export type {
   CollectResultsPayload,
   OnDemandPayload,
   OnDemandProgress,
+  OnDemandServiceTier,
   PrepareDatasetPayload,
   PreparedDataset,
 } from './dataset-work.js';
@@ -28,6 +29,7 @@ export {
   datasetWorkPrefix,
   OnDemandPayloadSchema,
   OnDemandProgressSchema,
+  OnDemandServiceTierSchema,
   PrepareDatasetPayloadSchema,
   PreparedDatasetSchema,
   WORK_PREFIX,
@@ -74,6 +76,7 @@ export { planJobs } from './plan-jobs.js';
 export {
   CountSchema,
   ExecutionArnSchema,
+  FragmentIdSchema,
   JobArnSchema,
   KMS_KEY_ID_PATTERN,
   KmsKeyIdSchema,

@@ -214,6 +214,16 @@ const RoleArnSchema = z
   .regex(new RegExp(`^arn:${PARTITION}:iam::(?:[0-9]{12})?:role/.+$`), 'must be an IAM role ARN')
   .meta({ title: 'RoleArn' });
 
+/**
+ * The address of a `BedrockBatchSfn` fragment in its app (its construct address), which the
+ * fragment hands its functions so that two fragments of one state machine never share a job name
+ * or a work folder.
+ */
+const FragmentIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:-')
+  .meta({ title: 'FragmentId' });
+
 /** A Step Functions execution ARN (standard workflows; callbacks need them). */
 const ExecutionArnSchema = z
   .string()
@@ -255,6 +265,7 @@ const CountSchema = z.number().int().nonnegative();
 export {
   CountSchema,
   ExecutionArnSchema,
+  FragmentIdSchema,
   JobArnSchema,
   KMS_KEY_ID_PATTERN,
   KmsKeyIdSchema,
