@@ -2,6 +2,7 @@ import { CreateJobPayloadSchema } from './create-job-payload.js';
 import { DatasetPlanSchema } from './dataset-plan.js';
 import { DatasetRecordSchema } from './dataset-record.js';
 import { DatasetResultSchema } from './dataset-result.js';
+import { CollectedDatasetSchema } from './dataset-round.js';
 import {
   CollectResultsPayloadSchema,
   OnDemandPayloadSchema,
@@ -47,6 +48,7 @@ const CONTRACT_SCHEMAS = {
   CollectResultsPayload: CollectResultsPayloadSchema,
   OnDemandPayload: OnDemandPayloadSchema,
   OnDemandProgress: OnDemandProgressSchema,
+  CollectedDataset: CollectedDatasetSchema,
 } as const;
 
 /** Name of a public contract, see {@link CONTRACT_SCHEMAS}. */

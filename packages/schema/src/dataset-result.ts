@@ -19,6 +19,15 @@ const ModeCountsSchema = z
   .meta({ title: 'ModeCounts' });
 
 /**
+ * What the retry rounds did: how many ran (`rounds`, 0 when every record was answered or failed
+ * for good at first) and how many records they sent again in all (`records`; a record retried in
+ * two rounds counts twice).
+ */
+const RetryCountsSchema = z
+  .strictObject({ rounds: CountSchema, records: CountSchema })
+  .meta({ title: 'RetryCounts' });
+
+/**
  * The fragment's output for a `dataset_keys` input: one object for the whole dataset.
  *
  * - `status`: `Completed` when every record has a `modelOutput`, else `PartiallyCompleted`.
@@ -26,9 +35,11 @@ const ModeCountsSchema = z
  *   record, in dataset order).
  * - `record_counts`: `total` records, `success` (with `modelOutput`) and `error`.
  * - `token_counts`: summed over the jobs and on-demand calls.
- * - `mode_counts`: the same per way of answering, `batch` and `on_demand`, so a caller can price
+ * - `mode_counts`: per way of answering, `batch` and `on_demand`: the records by how their last
+ *   attempt was made, and the tokens of every attempt, so a caller can price
  *   the run (on-demand tokens cost about twice the batch price).
- * - `jobs`: each job's result, as the fragment returns them for `manifest_keys`.
+ * - `retries`: the retry rounds that ran and the records they sent again.
+ * - `jobs`: each job's result, as the fragment returns them for `manifest_keys`, every round's.
  *
  * @example
  * ```json
@@ -42,6 +53,7 @@ const ModeCountsSchema = z
  *     "batch": { "records": 3250, "success": 3249, "error": 1, "input_tokens": 490000, "output_tokens": 78000 },
  *     "on_demand": { "records": 0, "success": 0, "error": 0, "input_tokens": 0, "output_tokens": 0 }
  *   },
+ *   "retries": { "rounds": 0, "records": 0 },
  *   "jobs": []
  * }
  * ```
@@ -54,6 +66,7 @@ const DatasetResultSchema = z
     record_counts: DatasetRecordCountsSchema,
     token_counts: TokenCountsSchema,
     mode_counts: z.strictObject({ batch: ModeCountsSchema, on_demand: ModeCountsSchema }),
+    retries: RetryCountsSchema,
     jobs: z.array(BatchJobResultSchema),
   })
   .meta({
@@ -65,4 +78,4 @@ const DatasetResultSchema = z
 type DatasetResult = z.infer<typeof DatasetResultSchema>;
 
 export type { DatasetResult };
-export { DatasetResultSchema };
+export { DatasetResultSchema, RetryCountsSchema };

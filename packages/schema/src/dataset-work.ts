@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { DatasetPlanSchema } from './dataset-plan.js';
+import { CollectedDatasetSchema, DatasetRoundSchema, MAX_RECORD_RETRIES } from './dataset-round.js';
+import { BatchFragmentInputSchema } from './fragment-input.js';
 import { BatchJobResultSchema, TokenCountsSchema } from './job-result.js';
 import {
   ExecutionArnSchema,
@@ -57,6 +59,9 @@ const QuotaSchema = z.number().int().positive();
  * - `quotas`: overrides of `DEFAULT_BATCH_QUOTAS` set on the construct (`datasetQuotas`).
  * - `onDemandBelowMinimum`: a dataset with fewer records than a job's minimum is prepared for
  *   on-demand answering (plan `mode: "on_demand"`) instead of rejected. Absent means false.
+ * - `retry`: present for a retry round: its number, its dataset (the records to retry, written by
+ *   the collection into the output bucket; it replaces the input's `dataset_keys`) and the
+ *   collection's result before it (`CollectedDataset`). Absent for the first round.
  *
  * @example
  * ```json
@@ -79,6 +84,13 @@ const PrepareDatasetPayloadSchema = z
     outputBucket: S3BucketNameSchema,
     defaultModelInvocationType: ModelInvocationTypeSchema,
     onDemandBelowMinimum: z.boolean().optional(),
+    retry: z
+      .strictObject({
+        round: z.number().int().min(1).max(MAX_RECORD_RETRIES),
+        datasetKey: z.string().min(1),
+        previous: CollectedDatasetSchema,
+      })
+      .optional(),
     quotas: z
       .strictObject({
         minRecordsPerJob: QuotaSchema.optional(),
@@ -98,13 +110,21 @@ const PrepareDatasetPayloadSchema = z
  * What the prepare-dataset handler returns to the fragment: the job settings of the input (with
  * `model_invocation_type` filled in) and the plan, whose manifests the fragment's Map runs.
  *
+ * - `fragment_id`: what makes this round's job names and client request tokens unique: the
+ *   fragment id, with `-r<n>` added in retry round `n`.
+ * - `input`: the fragment input as given (a retry round's preparation reads its settings).
+ * - `round`: the round and what its collection needs (`DatasetRound`).
+ *
  * @example
  * ```json
  * {
  *   "job_name": "reviews",
  *   "model_id": "anthropic.claude-3-haiku-20240307-v1:0",
  *   "model_invocation_type": "InvokeModel",
- *   "plan": { "bucket": "my-output-bucket", "work_prefix": "bedrock-batch-work/Reviews/run-42/c8a1/", "total_records": 100, "manifests": [] }
+ *   "fragment_id": "c8a1",
+ *   "input": { "job_name": "reviews", "dataset_keys": ["reviews.jsonl"], "model_id": "anthropic.claude-3-haiku-20240307-v1:0" },
+ *   "round": { "number": 0, "max_record_retries": 2, "dataset_prefix": "bedrock-batch-work/Reviews/run-42/c8a1/", "min_records_per_job": 100, "on_demand_below_minimum": true, "previous": null },
+ *   "plan": { "bucket": "my-output-bucket", "work_prefix": "bedrock-batch-work/Reviews/run-42/c8a1/", "total_records": 100, "mode": "batch", "manifests": [] }
  * }
  * ```
  */
@@ -113,6 +133,9 @@ const PreparedDatasetSchema = z
     job_name: z.string().min(1),
     model_id: ModelIdSchema,
     model_invocation_type: ModelInvocationTypeSchema,
+    fragment_id: FragmentIdSchema,
+    input: BatchFragmentInputSchema,
+    round: DatasetRoundSchema,
     plan: DatasetPlanSchema,
   })
   .meta({
@@ -150,7 +173,9 @@ const CollectJobSchema = z
  * prefix of the plan, and every job in dataset order, each with its result (`Completed`,
  * `PartiallyCompleted`), its failure (the `Error` and `Cause` of a job that ended `Failed`,
  * `Stopped`, `Expired` or without output) or, for a manifest answered on demand, the folder of its
- * `.jsonl.out` parts and the tokens the calls used.
+ * `.jsonl.out` parts and the tokens the calls used. `round` (the `PreparedDataset`'s) makes the
+ * collection merge a retry round into the previous `results.jsonl` and plan the next round;
+ * without it the collection runs one round with no retry.
  *
  * @example
  * ```json
@@ -168,6 +193,7 @@ const CollectResultsPayloadSchema = z
     bucket: S3BucketNameSchema,
     workPrefix: z.string(),
     jobs: z.array(CollectJobSchema),
+    round: DatasetRoundSchema.optional(),
   })
   .meta({
     title: 'CollectResultsPayload',

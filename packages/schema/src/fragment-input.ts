@@ -1,9 +1,11 @@
 import * as z from 'zod';
+import { MAX_RECORD_RETRIES } from './dataset-round.js';
 import { ManifestKeySchema, ModelIdSchema, ModelInvocationTypeSchema } from './primitives.js';
 
 const BOTH = 'give either manifest_keys or dataset_keys, not both';
 const NEITHER = 'give manifest_keys or dataset_keys (exactly one of the two)';
 const RECORDS_PER_JOB_ALONE = 'applies only with dataset_keys';
+const RETRIES_ALONE = 'applies only with dataset_keys';
 
 /**
  * The input of the `BedrockBatchSfn` fragment: either one Bedrock batch job per manifest key
@@ -21,6 +23,9 @@ const RECORDS_PER_JOB_ALONE = 'applies only with dataset_keys';
  *   `manifest_keys`. The fragment writes balanced manifests and returns one `DatasetResult`.
  * - `records_per_job`: only with `dataset_keys`; a positive integer. Whether it lies within the
  *   model's minimum and maximum records per job is checked when the dataset is prepared.
+ * - `max_record_retries`: only with `dataset_keys`; how many rounds retry the records that failed
+ *   for a transient reason (throttling, model timeout, server error, a record no job returned),
+ *   0 to `MAX_RECORD_RETRIES` (10). Default `DEFAULT_MAX_RECORD_RETRIES` (2); 0 disables retries.
  * - `model_id`: model id, inference profile id, or their ARN (Bedrock's `ModelId` pattern).
  * - `model_invocation_type`: `InvokeModel` (default) or `Converse`.
  *
@@ -42,6 +47,7 @@ const RECORDS_PER_JOB_ALONE = 'applies only with dataset_keys';
  *   "job_name": "reviews",
  *   "dataset_keys": ["datasets/reviews/"],
  *   "records_per_job": 1000,
+ *   "max_record_retries": 2,
  *   "model_id": "anthropic.claude-3-haiku-20240307-v1:0"
  * }
  * ```
@@ -55,6 +61,7 @@ const BatchFragmentInputSchema = z
       .min(1, 'must list at least one dataset object or prefix')
       .optional(),
     records_per_job: z.number().int().positive().optional(),
+    max_record_retries: z.number().int().min(0).max(MAX_RECORD_RETRIES).optional(),
     model_id: ModelIdSchema,
     model_invocation_type: ModelInvocationTypeSchema.optional(),
   })
@@ -69,6 +76,9 @@ const BatchFragmentInputSchema = z
     if (input.records_per_job !== undefined && !dataset) {
       ctx.addIssue({ code: 'custom', message: RECORDS_PER_JOB_ALONE, path: ['records_per_job'] });
     }
+    if (input.max_record_retries !== undefined && !dataset) {
+      ctx.addIssue({ code: 'custom', message: RETRIES_ALONE, path: ['max_record_retries'] });
+    }
   })
   .meta({
     title: 'BatchFragmentInput',
@@ -79,7 +89,10 @@ const BatchFragmentInputSchema = z
       { properties: { manifest_keys: true }, required: ['manifest_keys'] },
       { properties: { dataset_keys: true }, required: ['dataset_keys'] },
     ],
-    dependentRequired: { records_per_job: ['dataset_keys'] },
+    dependentRequired: {
+      records_per_job: ['dataset_keys'],
+      max_record_retries: ['dataset_keys'],
+    },
   });
 
 /**

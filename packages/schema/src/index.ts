@@ -15,7 +15,17 @@ export { DatasetPlanSchema } from './dataset-plan.js';
 export type { DatasetRecord } from './dataset-record.js';
 export { DatasetRecordSchema, generatedRecordId } from './dataset-record.js';
 export type { DatasetResult } from './dataset-result.js';
-export { DatasetResultSchema } from './dataset-result.js';
+export { DatasetResultSchema, RetryCountsSchema } from './dataset-result.js';
+export type { CollectedDataset, DatasetRetry, DatasetRound } from './dataset-round.js';
+export {
+  CollectedDatasetSchema,
+  DatasetRetrySchema,
+  DatasetRoundSchema,
+  DEFAULT_MAX_RECORD_RETRIES,
+  MAX_RECORD_RETRIES,
+  retryDatasetKey,
+  roundWorkPrefix,
+} from './dataset-round.js';
 export type {
   CollectResultsPayload,
   OnDemandPayload,

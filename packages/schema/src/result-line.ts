@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_RECORD_RETRIES } from './dataset-round.js';
 
 /**
  * The `errorCode` of a results line for a record that no job returned: its job was stopped,
@@ -36,6 +37,11 @@ const ResultErrorLineSchema = z
       errorMessage: z.string(),
     }),
     mode: AnswerModeSchema,
+    attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RECORD_RETRIES + 1),
   })
   .meta({ title: 'ResultErrorLine' });
 
@@ -45,13 +51,16 @@ const ResultErrorLineSchema = z
  * `error`. `error.errorCode` and `error.errorMessage` are Bedrock's (a number, as in the job's
  * `.jsonl.out`) or, for a record no job returned, {@link RECORD_NOT_RETURNED}. `modelInput` is
  * not repeated: the dataset holds it, at the same position. `mode` says how the record was
- * answered (or, for an error, last tried): `batch` or `on_demand`.
+ * answered (or, for an error, last tried): `batch` or `on_demand`. An error line also says how
+ * many `attempts` were made: 1, plus one per retry round that sent the record again (an error
+ * that is not worth a retry, see `classifyRecordError` in `@bedrock-batch/handlers`, stays at the
+ * attempt it happened in).
  *
  * @example
  * ```json
  * {"recordId": "R00000000000", "modelOutput": {"stopReason": "end_turn", "output": {"message": {"role": "assistant", "content": [{"text": "positive"}]}}}, "mode": "batch"}
- * {"recordId": "R00000000001", "error": {"errorCode": 400, "errorMessage": "Malformed input request"}, "mode": "batch"}
- * {"recordId": "R00000000002", "error": {"errorCode": "BedrockBatch.RecordNotReturned", "errorMessage": "job reviews-0 ended Stopped without this record"}, "mode": "batch"}
+ * {"recordId": "R00000000001", "error": {"errorCode": 400, "errorMessage": "Malformed input request"}, "mode": "batch", "attempts": 1}
+ * {"recordId": "R00000000002", "error": {"errorCode": 429, "errorMessage": "ThrottlingException: Too many requests"}, "mode": "on_demand", "attempts": 3}
  * ```
  */
 const ResultLineSchema = z

@@ -21,6 +21,7 @@ const FIXTURE_KIND: Record<ContractName, string> = {
   CollectResultsPayload: 'collect-results-payload',
   OnDemandPayload: 'on-demand-payload',
   OnDemandProgress: 'on-demand-progress',
+  CollectedDataset: 'collected-dataset',
 };
 
 export { FIXTURE_KIND };

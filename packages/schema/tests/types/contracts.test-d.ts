@@ -23,6 +23,7 @@ expectTypeOf<BatchFragmentInput>().toEqualTypeOf<{
   manifest_keys?: string[] | undefined;
   dataset_keys?: string[] | undefined;
   records_per_job?: number | undefined;
+  max_record_retries?: number | undefined;
   model_id: string;
   model_invocation_type?: 'InvokeModel' | 'Converse' | undefined;
 }>();
