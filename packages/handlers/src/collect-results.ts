@@ -3,22 +3,30 @@ import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import {
   type AnswerMode,
   type BatchJobResult,
+  type CollectedDataset,
   CollectResultsPayloadSchema,
   ContractValidationError,
-  type DatasetResult,
+  type DatasetRetry,
+  type DatasetRound,
   RECORD_NOT_RETURNED,
+  retryDatasetKey,
   validate,
 } from '@bedrock-batch/schema';
+import { DatasetTally } from './dataset-tally.js';
 import { InvalidInputError } from './errors.js';
 import { defaultLogger } from './handler-deps.js';
 import {
   type ErrorAnswer,
+  errorLineEnd,
   isModelOutput,
   loadJobAnswers,
-  resultLineEnd,
 } from './job-output-records.js';
+import { lineRecordId, plainLineRecordId } from './line-record-id.js';
 import { objectLineBatches } from './object-lines.js';
 import { openObjectWriter } from './object-writer.js';
+import { PreviousResults } from './previous-results.js';
+import { classifyRecordError, type RecordError } from './record-error-class.js';
+import { RetryRecords } from './retry-records.js';
 
 /** Name of the merged results object under the work prefix. */
 const RESULTS_FILE_NAME = 'results.jsonl';
@@ -52,6 +60,13 @@ interface CollectResultsInput {
   readonly workPrefix: string;
   /** Every job of the dataset, in dataset order (the order of the manifests). */
   readonly jobs: readonly CollectJob[];
+  /**
+   * The round (`PreparedDataset.round`): a retry round is merged into the previous
+   * `results.jsonl`, and records that failed for a transient reason are written out for the
+   * next round while rounds are left.
+   * @default one round, no retry
+   */
+  readonly round?: DatasetRound;
 }
 
 /** Dependencies of {@link collectResults}. */
@@ -93,11 +108,6 @@ function notReturnedMessage(job: CollectJob): string {
   return `job ${job.result.job_name} (manifest ${job.manifestKey}) ended ${job.result.status} and its output has no line for this record`;
 }
 
-/** Counters of one answer mode, all zero. */
-function emptyModeCounts() {
-  return { records: 0, success: 0, error: 0, input_tokens: 0, output_tokens: 0 };
-}
-
 /** The `.jsonl.out` keys under an on-demand run's output folder, in key order. */
 async function onDemandOutputKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -112,67 +122,32 @@ async function onDemandOutputKeys(s3: S3Client, bucket: string, prefix: string):
   return keys.sort();
 }
 
+/** Whether a record's error (its results line) is worth another attempt. */
+function isTransient(answer: ErrorAnswer): boolean {
+  const line = JSON.parse(answer.errorLine.toString('utf8')) as { error: RecordError };
+  return classifyRecordError(line.error) === 'transient';
+}
+
 /** A job's answers: its output (batch), the on-demand parts, or none (a job that failed). */
 async function answersOf(
   s3: S3Client,
   bucket: string,
   job: CollectJob,
   logger: Logger,
+  attempts: number,
 ): Promise<{ answers: Map<string, Buffer | ErrorAnswer> }> {
   if (job.onDemand !== undefined) {
     const keys = await onDemandOutputKeys(s3, bucket, job.onDemand.outputPrefix);
-    return loadJobAnswers(s3, { bucket, keys, job_name: 'on-demand' }, logger, 'on_demand');
-  }
-  if (job.result !== undefined) return loadJobAnswers(s3, job.result, logger, 'batch');
-  return { answers: new Map() };
-}
-
-/** How preparation starts a manifest line: the id first. */
-const ID_FIRST = '{"recordId":"';
-
-const ID_FIRST_BYTES = Buffer.from(ID_FIRST, 'latin1');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-
-/** {@link recordIdOf}'s fast path on the line's bytes, without decoding the line. */
-function plainRecordIdOf(bytes: Buffer, start: number, end: number): string | undefined {
-  const idStart = start + ID_FIRST_BYTES.length;
-  if (
-    end <= idStart ||
-    bytes.compare(ID_FIRST_BYTES, 0, ID_FIRST_BYTES.length, start, idStart) !== 0
-  ) {
-    return undefined;
-  }
-  let at = idStart;
-  while (at < end && bytes[at] !== QUOTE) {
-    if (bytes[at] === BACKSLASH) return undefined;
-    at++;
-  }
-  if (at === idStart || at >= end || bytes[at + 1] !== COMMA || at + 1 >= end) return undefined;
-  return bytes.toString('utf8', idStart, at);
-}
-
-function recordIdOf(text: string, location: string, line: number): string {
-  // Fast path for the lines preparation writes: `{"recordId":"<id without escapes>",...`.
-  if (text.startsWith(ID_FIRST)) {
-    const end = text.indexOf('"', ID_FIRST.length);
-    const id = text.slice(ID_FIRST.length, end);
-    if (end > ID_FIRST.length && text[end + 1] === ',' && !id.includes('\\')) return id;
-  }
-  let record: unknown;
-  try {
-    record = JSON.parse(text);
-  } catch {
-    throw new InvalidInputError(`${location} line ${line}: is not JSON`);
-  }
-  const recordId = (record as { recordId?: unknown } | null)?.recordId;
-  if (typeof recordId !== 'string' || recordId === '') {
-    throw new InvalidInputError(
-      `${location} line ${line}: recordId must be a non-empty string (received: ${JSON.stringify(recordId) ?? 'undefined'})`,
+    return loadJobAnswers(
+      s3,
+      { bucket, keys, job_name: 'on-demand' },
+      logger,
+      'on_demand',
+      attempts,
     );
   }
-  return recordId;
+  if (job.result !== undefined) return loadJobAnswers(s3, job.result, logger, 'batch', attempts);
+  return { answers: new Map() };
 }
 
 /** The record ids of a manifest, in order (blank lines skipped). */
@@ -187,14 +162,14 @@ async function manifestRecordIds(
     for (let index = 0; index < starts.length; index++) {
       const start = starts[index] as number;
       const end = ends[index] as number;
-      const id = plainRecordIdOf(bytes, start, end);
+      const id = plainLineRecordId(bytes, start, end);
       if (id !== undefined) {
         ids.push(id);
         continue;
       }
       const text = bytes.toString('utf8', start, end);
       if (text.trim() === '') continue;
-      ids.push(recordIdOf(text, location, firstNumber + index));
+      ids.push(lineRecordId(text, location, firstNumber + index));
     }
   }
   return ids;
@@ -211,13 +186,24 @@ async function manifestRecordIds(
  * It works job by job, because each manifest holds a contiguous range of the dataset: it reads
  * one job's manifest (its record ids) and output lines (in any order, by `recordId`) at the same
  * time, then writes the job's records in manifest order through a multipart upload. Memory holds
- * one job's ids and answers, never the dataset. An output line whose `recordId` is not in its job's manifest is logged and
- * ignored.
+ * one job's ids and answers, never the dataset. An output line whose `recordId` is not in its
+ * job's manifest is logged and ignored. Every error line carries `attempts`.
  *
- * @param input - the bucket, the work prefix and every job in dataset order
+ * With `round` (the fragment passes the `PreparedDataset`'s):
+ * - a retry round (`round.number` ≥ 1) is merged into the previous `results.jsonl`
+ *   (`round.previous`): the lines of the records it did not retry are copied as they are, and
+ *   those it retried get their new line, in one pass over both (see {@link PreviousResults});
+ *   counts and tokens add to the previous ones;
+ * - while rounds are left (`round.number` < `round.max_record_retries`), the manifest lines of the
+ *   records whose error is transient (`classifyRecordError`) are written to the next round's
+ *   dataset (`retryDatasetKey`), and the result's `retry` asks for that round; a round under the
+ *   batch minimum is asked for only when it can run on demand.
+ *
+ * @param input - the bucket, the work prefix, every job in dataset order, and the round
  * @param deps - the S3 client and a logger
- * @returns the dataset's result (`DatasetResult` of `@bedrock-batch/schema`): the location of
- *   `results.jsonl`, the record and token counts and the job results
+ * @returns the dataset's result (`CollectedDataset` of `@bedrock-batch/schema`): the location of
+ *   `results.jsonl`, the record and token counts, the retries made, the job results, and
+ *   `retry` when another round is to run
  * @throws InvalidInputError when the input or a manifest line is invalid (naming the field or the
  *   object and line)
  * @throws AccessDeniedError when S3 denies a read
@@ -241,55 +227,70 @@ async function manifestRecordIds(
 async function collectResults(
   input: CollectResultsInput,
   deps: CollectResultsDeps,
-): Promise<DatasetResult> {
-  const { bucket, workPrefix, jobs } = parseInput(input);
+): Promise<CollectedDataset> {
+  const { bucket, workPrefix, jobs, round } = parseInput(input);
   const logger = deps.logger ?? defaultLogger();
+  const number = round?.number ?? 0;
+  const attempts = number + 1;
+  const previous = round?.previous ?? null;
   const resultsKey = `${workPrefix}${RESULTS_FILE_NAME}`;
-  const counts = { total: 0, success: 0, error: 0 };
-  const tokens = { input: 0, output: 0 };
-  const modes = { batch: emptyModeCounts(), on_demand: emptyModeCounts() };
+  const tally = new DatasetTally(previous);
   const writer = openObjectWriter(deps.s3, bucket, resultsKey);
+  const merged =
+    previous === null ? undefined : new PreviousResults(deps.s3, bucket, previous.results_key);
+  const retry =
+    round !== undefined && number < round.max_record_retries
+      ? new RetryRecords(
+          deps.s3,
+          bucket,
+          retryDatasetKey(workPrefix, number + 1),
+          {
+            round: number + 1,
+            minRecordsPerJob: round.min_records_per_job,
+            onDemandBelowMinimum: round.on_demand_below_minimum,
+          },
+          logger,
+        )
+      : undefined;
+  let roundRecords = 0;
+  let next: DatasetRetry | undefined;
   try {
     for (const job of jobs) {
       const location = `s3://${bucket}/${job.manifestKey}`;
       const mode: AnswerMode = job.onDemand === undefined ? 'batch' : 'on_demand';
-      const counted = modes[mode];
       // The job's ids (small) and its answers are read at the same time.
       const [recordIds, answers] = await Promise.all([
         manifestRecordIds(deps.s3, bucket, job.manifestKey, location),
-        answersOf(deps.s3, bucket, job, logger).then((loaded) => loaded.answers),
+        answersOf(deps.s3, bucket, job, logger, attempts).then((loaded) => loaded.answers),
       ]);
-      const jobTokens = job.onDemand?.tokens ?? job.result?.token_counts;
-      tokens.input += jobTokens?.input ?? 0;
-      tokens.output += jobTokens?.output ?? 0;
-      counted.input_tokens += jobTokens?.input ?? 0;
-      counted.output_tokens += jobTokens?.output ?? 0;
+      tally.addTokens(mode, job.onDemand?.tokens ?? job.result?.token_counts);
       const notReturned = `,"error":${JSON.stringify({
         errorCode: RECORD_NOT_RETURNED,
         errorMessage: notReturnedMessage(job),
-      })}${resultLineEnd(mode)}`;
-      const before = { ...counts };
+      })}${errorLineEnd(mode, attempts).toString('latin1')}`;
+      const toRetry = new Set<string>();
       for (const recordId of recordIds) {
+        if (merged !== undefined) tally.remove(await merged.copyUntil(recordId, writer));
         const answer = answers.get(recordId);
         if (answer === undefined) {
           writer.add(`{"recordId":${JSON.stringify(recordId)}${notReturned}`);
-          counts.error += 1;
+          tally.add(mode, false);
+          toRetry.add(recordId);
         } else {
           answers.delete(recordId);
           if (isModelOutput(answer)) {
             writer.addBytes(answer);
-            counts.success += 1;
+            tally.add(mode, true);
           } else {
             writer.addBytes(answer.errorLine);
-            counts.error += 1;
+            tally.add(mode, false);
+            if (isTransient(answer)) toRetry.add(recordId);
           }
         }
-        counts.total += 1;
         if (writer.isFull()) await writer.flush();
       }
-      counted.records += counts.total - before.total;
-      counted.success += counts.success - before.success;
-      counted.error += counts.error - before.error;
+      roundRecords += recordIds.length;
+      if (retry !== undefined) await retry.copyFrom(job.manifestKey, toRetry);
       if (answers.size > 0) {
         logger.warn('Ignored output lines whose recordId is not in the job manifest', {
           manifestKey: job.manifestKey,
@@ -299,10 +300,22 @@ async function collectResults(
         });
       }
     }
+    if (merged !== undefined) await merged.copyRest(writer);
+    next = await retry?.finish();
     await writer.finish();
   } catch (error) {
-    await writer.abort(error instanceof Error ? error : new Error(String(error)));
+    const reason = error instanceof Error ? error : new Error(String(error));
+    await Promise.all([writer.abort(reason), retry?.abort(reason)]);
     throw error;
+  }
+  const retries = { ...(previous?.retries ?? { rounds: 0, records: 0 }) };
+  if (number > 0) {
+    retries.rounds += 1;
+    retries.records += roundRecords;
+  }
+  const { counts, tokens, modes } = tally;
+  if (next !== undefined) {
+    logger.info('Records to retry', { round: next.round, records: next.records });
   }
   return {
     status: counts.error === 0 ? 'Completed' : 'PartiallyCompleted',
@@ -311,7 +324,12 @@ async function collectResults(
     record_counts: counts,
     token_counts: tokens,
     mode_counts: modes,
-    jobs: jobs.flatMap((job) => (job.result === undefined ? [] : [job.result])),
+    retries,
+    jobs: [
+      ...(previous?.jobs ?? []),
+      ...jobs.flatMap((job) => (job.result === undefined ? [] : [job.result])),
+    ],
+    ...(next === undefined ? {} : { retry: next }),
   };
 }
 

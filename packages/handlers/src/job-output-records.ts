@@ -45,21 +45,32 @@ const RESULT_ENDS: Readonly<Record<AnswerMode, Buffer>> = {
 };
 
 /**
- * The end of a results line answered in `mode`, as text.
+ * The end of an error line of `results.jsonl`: its `mode` and `attempts` members, the closing
+ * brace and the newline.
+ *
+ * @param mode - how the record's last attempt was made
+ * @param attempts - how many attempts were made (1, plus one per retry round that sent it)
+ * @returns the bytes
  *
  * @example
  * ```ts
- * writer.add(`{"recordId":"r1","error":{...}${resultLineEnd('batch')}`);
+ * writer.add(`{"recordId":"r1","error":{...}${errorLineEnd('batch', 1).toString('latin1')}`);
  * ```
  */
-function resultLineEnd(mode: AnswerMode): string {
-  return RESULT_ENDS[mode].toString('latin1');
+function errorLineEnd(mode: AnswerMode, attempts: number): Buffer {
+  return Buffer.from(`,"mode":"${mode}","attempts":${attempts}}\n`, 'latin1');
+}
+
+/** How the results lines of one job end: after a `modelOutput`, and after an `error`. */
+interface LineEnds {
+  readonly success: Buffer;
+  readonly error: Buffer;
 }
 
 /** The answer of one output line, or why the line has none. */
 function answerOf(
   text: string,
-  mode: AnswerMode,
+  ends: LineEnds,
 ): { recordId: string; answer: Buffer | ErrorAnswer } | string {
   let line: unknown;
   try {
@@ -71,12 +82,15 @@ function answerOf(
   const recordId = line.recordId;
   if (typeof recordId !== 'string' || recordId === '') return 'has no recordId';
   if (isObject(line.modelOutput)) {
-    const text = `{"recordId":${JSON.stringify(recordId)},"modelOutput":${JSON.stringify(line.modelOutput)}${resultLineEnd(mode)}`;
-    return { recordId, answer: Buffer.from(text, 'utf8') };
+    const head = `{"recordId":${JSON.stringify(recordId)},"modelOutput":${JSON.stringify(line.modelOutput)}`;
+    return { recordId, answer: Buffer.concat([Buffer.from(head, 'utf8'), ends.success]) };
   }
   if (isObject(line.error)) {
-    const text = `{"recordId":${JSON.stringify(recordId)},"error":${JSON.stringify(line.error)}${resultLineEnd(mode)}`;
-    return { recordId, answer: { errorLine: Buffer.from(text, 'utf8') } };
+    const head = `{"recordId":${JSON.stringify(recordId)},"error":${JSON.stringify(line.error)}`;
+    return {
+      recordId,
+      answer: { errorLine: Buffer.concat([Buffer.from(head, 'utf8'), ends.error]) },
+    };
   }
   return 'has neither modelOutput nor error';
 }
@@ -127,7 +141,7 @@ function plainAnswerOf(
   bytes: Buffer,
   start: number,
   end: number,
-  resultEnd: Buffer,
+  ends: LineEnds,
 ): { recordId: string; answer: Buffer | ErrorAnswer } | undefined {
   const members = scanLineMembers(bytes, start, end, MEMBER_NAMES, COPIED_MEMBERS);
   if (members === undefined) return undefined;
@@ -148,7 +162,7 @@ function plainAnswerOf(
       OUTPUT_MEMBER,
       output,
       members.ends[1] as number,
-      resultEnd,
+      ends.success,
     );
     return { recordId, answer: line };
   }
@@ -161,7 +175,7 @@ function plainAnswerOf(
     ERROR_MEMBER,
     error,
     members.ends[2] as number,
-    resultEnd,
+    ends.error,
   );
   return { recordId, answer: { errorLine: line } };
 }
@@ -178,11 +192,12 @@ function plainAnswerOf(
  *   on-demand run wrote, with a `job_name` for the logs
  * @param logger - where problems are logged
  * @param mode - how the answers were made, written into each results line
+ * @param attempts - written into each error line: the attempts made for its record
  * @returns the answers and the number of skipped lines
  *
  * @example
  * ```ts
- * const { answers } = await loadJobAnswers(s3, jobResult, logger, 'batch');
+ * const { answers } = await loadJobAnswers(s3, jobResult, logger, 'batch', 1);
  * const answer = answers.get('REC0000001'); // Buffer '{"recordId":"REC0000001","modelOutput":{...},"mode":"batch"}\n' or { errorLine }
  * ```
  */
@@ -191,8 +206,12 @@ async function loadJobAnswers(
   result: Pick<BatchJobResult, 'bucket' | 'keys' | 'job_name'>,
   logger: Logger,
   mode: AnswerMode,
+  attempts = 1,
 ): Promise<LoadedAnswers> {
-  const resultEnd = RESULT_ENDS[mode];
+  const lineEnds: LineEnds = {
+    success: RESULT_ENDS[mode],
+    error: errorLineEnd(mode, attempts),
+  };
   const answers: JobAnswers = new Map();
   let skippedLines = 0;
   for (const key of result.keys) {
@@ -204,11 +223,11 @@ async function loadJobAnswers(
       for (let index = 0; index < starts.length; index++) {
         const start = starts[index] as number;
         const end = ends[index] as number;
-        let parsed = plainAnswerOf(bytes, start, end, resultEnd);
+        let parsed = plainAnswerOf(bytes, start, end, lineEnds);
         if (parsed === undefined) {
           const text = bytes.toString('utf8', start, end);
           if (text.trim() === '') continue;
-          const slow = answerOf(text, mode);
+          const slow = answerOf(text, lineEnds);
           if (typeof slow === 'string') {
             skippedLines += 1;
             if (skippedLines <= LOGGED_PROBLEMS) {
@@ -241,4 +260,4 @@ async function loadJobAnswers(
 }
 
 export type { ErrorAnswer, JobAnswers, LoadedAnswers };
-export { isModelOutput, loadJobAnswers, resultLineEnd };
+export { errorLineEnd, isModelOutput, loadJobAnswers };

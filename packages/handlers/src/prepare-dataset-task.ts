@@ -2,11 +2,16 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   BatchFragmentInputSchema,
+  type CollectedDataset,
   ContractValidationError,
+  type DatasetResult,
+  DEFAULT_MAX_RECORD_RETRIES,
   datasetWorkPrefix,
   type PrepareDatasetPayload,
   PrepareDatasetPayloadSchema,
   type PreparedDataset,
+  resolveBatchQuotas,
+  roundWorkPrefix,
   validate,
 } from '@bedrock-batch/schema';
 import { InvalidInputError } from './errors.js';
@@ -34,11 +39,23 @@ function checked<T>(run: () => T): T {
   }
 }
 
+/** A collection's result without the round it asked for: the dataset's result so far. */
+function withoutRetry(collected: CollectedDataset): DatasetResult {
+  const { retry: _next, ...result } = collected;
+  return result;
+}
+
 /**
  * The preparation step of the fragment for a `dataset_keys` input: checks the fragment input
  * (`BatchFragmentInputSchema`; errors name the user's fields), prepares the dataset into the
  * execution's work prefix (`datasetWorkPrefix`) with {@link prepareDataset}, and returns the job
  * settings with the plan the fragment's Map runs.
+ *
+ * For a retry round (payload `retry`), the dataset is the round's `retry.jsonl` in the output
+ * bucket instead of the input's `dataset_keys`; the manifests go to the round's folder
+ * (`roundWorkPrefix`), and the returned `fragment_id` ends with `-r<round>`, so the round's jobs
+ * get names and client request tokens of their own. The input's other settings
+ * (`records_per_job`, the model) apply to every round.
  *
  * @param event - a `PrepareDatasetPayload`, as the fragment's task builds it
  * @param deps - the S3 client, and a logger
@@ -65,12 +82,15 @@ async function prepareDatasetTask(
       'Invalid BatchFragmentInput: dataset_keys: the preparation step runs only for a dataset_keys input',
     );
   }
+  const { retry } = payload;
+  const round = retry?.round ?? 0;
+  const datasetPrefix = datasetWorkPrefix(payload.executionArn, payload.fragmentId);
   const plan = await prepareDataset(
     {
-      inputBucket: payload.inputBucket,
-      datasetKeys: input.dataset_keys,
+      inputBucket: retry === undefined ? payload.inputBucket : payload.outputBucket,
+      datasetKeys: retry === undefined ? input.dataset_keys : [retry.datasetKey],
       outputBucket: payload.outputBucket,
-      workPrefix: datasetWorkPrefix(payload.executionArn, payload.fragmentId),
+      workPrefix: roundWorkPrefix(datasetPrefix, round),
       ...(input.records_per_job === undefined ? {} : { recordsPerJob: input.records_per_job }),
       ...(payload.quotas === undefined ? {} : { quotas: payload.quotas }),
       ...(payload.onDemandBelowMinimum === undefined
@@ -79,10 +99,22 @@ async function prepareDatasetTask(
     },
     deps,
   );
+  // Checked by prepareDataset already (a ConfigurationError when invalid).
+  const quotas = resolveBatchQuotas(payload.quotas ?? {});
   return {
     job_name: input.job_name,
     model_id: input.model_id,
     model_invocation_type: input.model_invocation_type ?? payload.defaultModelInvocationType,
+    fragment_id: round === 0 ? payload.fragmentId : `${payload.fragmentId}-r${round}`,
+    input,
+    round: {
+      number: round,
+      max_record_retries: input.max_record_retries ?? DEFAULT_MAX_RECORD_RETRIES,
+      dataset_prefix: datasetPrefix,
+      min_records_per_job: quotas.minRecordsPerJob,
+      on_demand_below_minimum: payload.onDemandBelowMinimum === true,
+      previous: retry === undefined ? null : withoutRetry(retry.previous),
+    },
     plan,
   };
 }

@@ -1,5 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { DatasetResult } from '@bedrock-batch/schema';
+import type { CollectedDataset } from '@bedrock-batch/schema';
 import middy from '@middy/core';
 import { type CollectResultsInput, collectResults } from '../collect-results.js';
 import { logInvocationError } from '../middleware.js';
@@ -9,7 +9,8 @@ import { type LambdaHandlerOptions, resolveLambdaOptions } from './lambda-option
 /**
  * Builds the collect-results Lambda handler: {@link collectResults} on the event (a
  * `CollectResultsPayload`: the plan's bucket and work prefix and the Map's jobs), wrapped with
- * Middy and the Powertools logger. It returns the fragment's `DatasetResult`.
+ * Middy and the Powertools logger. It returns the `CollectedDataset`: the fragment's `DatasetResult`, with `retry`
+ * when another round is to run.
  *
  * @param options - clients, logger and environment
  * @returns the Middy handler
@@ -21,9 +22,9 @@ import { type LambdaHandlerOptions, resolveLambdaOptions } from './lambda-option
  */
 function makeCollectResultsHandler(
   options: LambdaHandlerOptions = {},
-): MiddyfiedHandler<unknown, DatasetResult> {
+): MiddyfiedHandler<unknown, CollectedDataset> {
   const { logger, clients } = resolveLambdaOptions(options);
-  return middy<unknown, DatasetResult>()
+  return middy<unknown, CollectedDataset>()
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(logInvocationError(logger))
     .handler(async (event: unknown) =>
@@ -40,6 +41,6 @@ function makeCollectResultsHandler(
  * const result = await handler(collectResultsPayload, context);
  * ```
  */
-const handler: MiddyfiedHandler<unknown, DatasetResult> = makeCollectResultsHandler();
+const handler: MiddyfiedHandler<unknown, CollectedDataset> = makeCollectResultsHandler();
 
 export { collectResults, handler, makeCollectResultsHandler };

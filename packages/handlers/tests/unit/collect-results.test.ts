@@ -131,6 +131,7 @@ describe('collectResults', () => {
         batch: { records: 10, success: 6, error: 4, input_tokens: 72, output_tokens: 10 },
         on_demand: { records: 0, success: 0, error: 0, input_tokens: 0, output_tokens: 0 },
       },
+      retries: { rounds: 0, records: 0 },
       jobs: [jobResult(0), jobResult(1)],
     });
   });
@@ -398,7 +399,12 @@ describe('collectResults, output lines read without JSON.parse', () => {
         const answer = answers.get(recordId);
         return answer === undefined
           ? `${recordId} not returned`
-          : JSON.stringify({ recordId, ...answer, mode: 'batch' });
+          : JSON.stringify({
+              recordId,
+              ...answer,
+              mode: 'batch',
+              ...(answer.modelOutput === undefined ? { attempts: 1 } : {}),
+            });
       });
   }
 

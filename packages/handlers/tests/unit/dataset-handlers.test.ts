@@ -66,6 +66,81 @@ describe('Handler: prepare-dataset', () => {
     expect(text).not.toContain('great product');
   });
 
+  it('returns round 0 with the defaults: two retries, the batch minimum, no previous result', async () => {
+    const handler = makePrepareDatasetHandler({ clients, logger: logs.logger });
+    const prepared = await handler({ ...payload(), onDemandBelowMinimum: true }, lambdaContext);
+    expect(prepared.fragment_id).toBe('c8a1f0e2b6d4a9e3f1c7b5a2d8e4f6a0b2c4d6e8f0');
+    expect(prepared.input.dataset_keys).toEqual(['data/mixed.jsonl']);
+    expect(prepared.round).toEqual({
+      number: 0,
+      max_record_retries: 2,
+      dataset_prefix: WORK,
+      min_records_per_job: 3,
+      on_demand_below_minimum: true,
+      previous: null,
+    });
+  });
+
+  describe('a retry round', () => {
+    const previous = getTestEvent('prepare-dataset', 'collected-round-1') as Record<
+      string,
+      unknown
+    >;
+    function retryPayload(records: string[], round = 1): Record<string, unknown> {
+      const datasetKey = `${WORK}round-${round}/retry.jsonl`;
+      fake.put('work-bucket', datasetKey, Buffer.from(records.map((line) => `${line}\n`).join('')));
+      return {
+        ...payload({ max_record_retries: 3 }),
+        onDemandBelowMinimum: true,
+        retry: { round, datasetKey, previous },
+      };
+    }
+    const line = (id: string) =>
+      JSON.stringify({ recordId: id, modelInput: { inputText: `text of ${id}` } });
+
+    it('prepares the retry dataset from the output bucket into the round folder, with round job ids', async () => {
+      const handler = makePrepareDatasetHandler({ clients, logger: logs.logger });
+      const ids = ['review-1', 'review-4', 'review-7', 'review-9'];
+
+      const prepared = await handler(retryPayload(ids.map(line), 2), lambdaContext);
+
+      expect(PreparedDatasetSchema.parse(prepared)).toEqual(prepared);
+      expect(prepared.fragment_id).toBe('c8a1f0e2b6d4a9e3f1c7b5a2d8e4f6a0b2c4d6e8f0-r2');
+      expect(prepared.plan).toMatchObject({
+        work_prefix: `${WORK}round-2/`,
+        total_records: 4,
+        mode: 'batch',
+        manifests: [{ key: `${WORK}round-2/manifests/part-00000.jsonl`, record_count: 4 }],
+      });
+      const { retry: _next, ...result } = previous;
+      expect(prepared.round).toMatchObject({
+        number: 2,
+        max_record_retries: 3,
+        dataset_prefix: WORK,
+        previous: result,
+      });
+      // The user's input is kept for the next round; the dataset was not read.
+      expect(prepared.input.dataset_keys).toEqual(['data/mixed.jsonl']);
+      const manifest = fake.text('work-bucket', `${WORK}round-2/manifests/part-00000.jsonl`);
+      expect(
+        manifest
+          ?.trimEnd()
+          .split('\n')
+          .map((text) => JSON.parse(text).recordId),
+      ).toEqual(ids);
+    });
+
+    it('answers a round under the batch minimum on demand', async () => {
+      const handler = makePrepareDatasetHandler({ clients, logger: logs.logger });
+      const prepared = await handler(
+        retryPayload([line('review-4'), line('review-9')]),
+        lambdaContext,
+      );
+      expect(prepared.plan).toMatchObject({ mode: 'on_demand', total_records: 2 });
+      expect(prepared.fragment_id).toBe('c8a1f0e2b6d4a9e3f1c7b5a2d8e4f6a0b2c4d6e8f0-r1');
+    });
+  });
+
   it("keeps the input's model_invocation_type", async () => {
     const handler = makePrepareDatasetHandler({ clients, logger: logs.logger });
     const prepared = await handler(payload({ model_invocation_type: 'Converse' }), lambdaContext);
