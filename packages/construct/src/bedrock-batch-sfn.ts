@@ -45,6 +45,9 @@ const STATE_SUFFIX = {
   onDemandDone: 'On Demand Done',
   keepOnDemand: 'Keep On Demand Answers',
   listOnDemand: 'List On Demand Answers',
+  retryChoice: 'Retry Failed Records',
+  prepareRetry: 'Prepare Retry Round',
+  keepDataset: 'Keep Dataset Result',
 } as const;
 /** The job outcomes a dataset's Map keeps as the job's failure (its records get no answer). */
 const JOB_END_ERRORS = [
@@ -113,6 +116,10 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
   public readonly collectResultsTask: tasks.LambdaInvoke;
   /** For a dataset under the batch minimum: the task of the on-demand loop. */
   public readonly onDemandTask: tasks.LambdaInvoke;
+  /** For a retry round: the task that prepares the records to retry as the round's dataset. */
+  public readonly prepareRetryRoundTask: tasks.LambdaInvoke;
+  /** For a `dataset_keys` input: the last state, which puts the `DatasetResult` at `resultPath`. */
+  public readonly keepDatasetResultState: sfn.Pass;
   /** The stack's shared resources (functions and rules). */
   public readonly sharedResources: BedrockBatchSharedResources;
 
@@ -201,6 +208,8 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     this.createDatasetJobTask = dataset.task;
     this.collectResultsTask = dataset.collect;
     this.onDemandTask = dataset.onDemand;
+    this.prepareRetryRoundTask = dataset.prepareRetry;
+    this.keepDatasetResultState = dataset.done;
 
     const check = new sfn.Choice(this, 'CheckInput', {
       stateName: `${id} ${STATE_SUFFIX.check}`,
@@ -220,7 +229,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       .otherwise(this.rejectInputState);
 
     this.startState = check;
-    this.endStates = [this.mapState, this.rejectInputState, this.collectResultsTask];
+    this.endStates = [this.mapState, this.rejectInputState, this.keepDatasetResultState];
   }
 
   /** The service role Bedrock assumes to run this fragment's jobs. */
@@ -262,7 +271,8 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
    * Routes every failure of the fragment to `handler`: a failed, stopped or expired job (of a
    * `manifest_keys` input), a job that could not be created, a timeout, and an input or dataset
    * rejected as `BedrockBatch.InvalidInput`. The Catch is added to each state of the fragment
-   * that can fail (both Maps, the input rejection, the dataset preparation and collection). Without a `resultPath`, the handler receives `{ "Error": ..., "Cause": ... }`.
+   * that can fail (both Maps, the input rejection, the dataset preparation, the on-demand
+   * answering, the collection and the preparation of a retry round). Without a `resultPath`, the handler receives `{ "Error": ..., "Cause": ... }`.
    *
    * @param handler - the state to continue with
    * @param props - which errors (default: all) and where to put them
@@ -281,12 +291,15 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     this.datasetMapState.addCatch(handler, props);
     this.collectResultsTask.addCatch(handler, props);
     this.onDemandTask.addCatch(handler, props);
+    this.prepareRetryRoundTask.addCatch(handler, props);
     return this;
   }
 
   /**
    * The dataset path: prepare the dataset, run one job per manifest (a job that ends without a
-   * result is kept as a failure, not raised), collect the results. Intermediate results live at
+   * result is kept as a failure, not raised) or, under the batch minimum, answer it on demand,
+   * collect the results. While the collection asks for a retry round, the records to retry are
+   * prepared as the round's dataset and go the same way again. Intermediate results live at
    * `resultPath`, which the fragment's output replaces.
    */
   private buildDatasetStates(
@@ -299,6 +312,8 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     task: tasks.LambdaInvoke;
     collect: tasks.LambdaInvoke;
     onDemand: tasks.LambdaInvoke;
+    prepareRetry: tasks.LambdaInvoke;
+    done: sfn.Pass;
   } {
     const at = (field: string) =>
       resolved.resultPath === '$' ? `$.${field}` : `${resolved.resultPath}.${field}`;
@@ -312,13 +327,14 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       onDemandBelowMinimum: resolved.onDemandBelowMinimum,
     };
     if (resolved.datasetQuotas !== undefined) payload.quotas = { ...resolved.datasetQuotas };
+    const prepareFunction = this.invokeTarget(
+      'PrepareDatasetRef',
+      this.sharedResources.prepareDatasetFunction,
+    );
     const prepare = new tasks.LambdaInvoke(this, 'PrepareDataset', {
       stateName: `${id} ${STATE_SUFFIX.prepare}`,
       comment: 'Checks the dataset and writes one manifest per job (PreparedDataset).',
-      lambdaFunction: this.invokeTarget(
-        'PrepareDatasetRef',
-        this.sharedResources.prepareDatasetFunction,
-      ),
+      lambdaFunction: prepareFunction,
       payload: sfn.TaskInput.fromObject(payload),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
@@ -334,6 +350,8 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       manifestBucket: props.bedrockBatchOutputBucket,
       allManifestKeys: false,
       resultPath: '$.result',
+      // Each round's jobs get names and client request tokens of their own.
+      fragmentIdPath: '$.fragment_id',
     });
     const keepResult = new sfn.Pass(this, 'KeepJobResult', {
       stateName: `${id} ${STATE_SUFFIX.keepResult}`,
@@ -360,6 +378,7 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
         'job_name.$': '$.job_name',
         'model_id.$': '$.model_id',
         'model_invocation_type.$': '$.model_invocation_type',
+        'fragment_id.$': '$.fragment_id',
         'manifest_key.$': '$$.Map.Item.Value.key',
         'item_index.$': '$$.Map.Item.Index',
       },
@@ -368,15 +387,48 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
 
     const collect = new tasks.LambdaInvoke(this, 'CollectResults', {
       stateName: `${id} ${STATE_SUFFIX.collect}`,
-      comment: 'Writes results.jsonl in dataset order and returns the DatasetResult.',
+      comment:
+        'Writes results.jsonl in dataset order, merging a retry round in; returns the DatasetResult and the next round, if any.',
       lambdaFunction: this.invokeTarget(
         'CollectResultsRef',
         this.sharedResources.collectResultsFunction,
       ),
       payload: sfn.TaskInput.fromObject({
         'bucket.$': '$.plan.bucket',
-        'workPrefix.$': '$.plan.work_prefix',
+        'workPrefix.$': '$.round.dataset_prefix',
         'jobs.$': '$.jobs',
+        'round.$': '$.round',
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      inputPath: resolved.resultPath,
+      resultPath: at('collected'),
+      taskTimeout: sfn.Timeout.duration(DATASET_TASK_TIMEOUT),
+    });
+    addLambdaServiceRetry(collect);
+    const onDemand = this.buildOnDemandLoop(id, resolved, collect);
+    const chooseMode = new sfn.Choice(this, 'ChooseAnswerMode', {
+      stateName: `${id} ${STATE_SUFFIX.chooseMode}`,
+      comment: 'A dataset or round under the batch minimum is answered on demand (plan.mode).',
+    })
+      .when(sfn.Condition.stringEquals(at('plan.mode'), 'on_demand'), onDemand.start)
+      .otherwise(map);
+    prepare.next(chooseMode);
+    map.next(collect);
+
+    const prepareRetry = new tasks.LambdaInvoke(this, 'PrepareRetryRound', {
+      stateName: `${id} ${STATE_SUFFIX.prepareRetry}`,
+      comment:
+        "Prepares the records the collection asks to retry as the next round's dataset (PreparedDataset).",
+      lambdaFunction: prepareFunction,
+      payload: sfn.TaskInput.fromObject({
+        ...payload,
+        'input.$': '$.input',
+        retry: {
+          'round.$': '$.collected.retry.round',
+          'datasetKey.$': '$.collected.retry.dataset_key',
+          'previous.$': '$.collected',
+        },
       }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
@@ -384,18 +436,24 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       resultPath: resolved.resultPath,
       taskTimeout: sfn.Timeout.duration(DATASET_TASK_TIMEOUT),
     });
-    addLambdaServiceRetry(collect);
-    const onDemand = this.buildOnDemandLoop(id, resolved, collect);
-    prepare.next(
-      new sfn.Choice(this, 'ChooseAnswerMode', {
-        stateName: `${id} ${STATE_SUFFIX.chooseMode}`,
-        comment: 'A dataset under the batch minimum is answered on demand (plan.mode).',
+    addLambdaServiceRetry(prepareRetry);
+    prepareRetry.next(chooseMode);
+    const done = new sfn.Pass(this, 'KeepDatasetResult', {
+      stateName: `${id} ${STATE_SUFFIX.keepDataset}`,
+      comment: "The last round's DatasetResult is the fragment's output.",
+      inputPath: at('collected'),
+      resultPath: resolved.resultPath,
+    });
+    collect.next(
+      new sfn.Choice(this, 'RetryFailedRecords', {
+        stateName: `${id} ${STATE_SUFFIX.retryChoice}`,
+        comment:
+          'Another round while the collection found records that failed for a transient reason and rounds are left.',
       })
-        .when(sfn.Condition.stringEquals(at('plan.mode'), 'on_demand'), onDemand.start)
-        .otherwise(map),
+        .when(sfn.Condition.isPresent(at('collected.retry')), prepareRetry)
+        .otherwise(done),
     );
-    map.next(collect);
-    return { prepare, map, task, collect, onDemand: onDemand.task };
+    return { prepare, map, task, collect, onDemand: onDemand.task, prepareRetry, done };
   }
 
   /**
@@ -458,9 +516,15 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
     });
     const list = new sfn.Pass(this, 'ListOnDemandAnswers', {
       stateName: `${id} ${STATE_SUFFIX.listOnDemand}`,
-      comment: 'The plan and the on-demand answers as the one job of the dataset.',
+      comment:
+        'The plan, the round and the on-demand answers as the one job of the dataset or round.',
       inputPath: root,
-      parameters: { 'plan.$': '$.plan', 'jobs.$': 'States.Array($.on_demand_job)' },
+      parameters: {
+        'plan.$': '$.plan',
+        'round.$': '$.round',
+        'input.$': '$.input',
+        'jobs.$': 'States.Array($.on_demand_job)',
+      },
       resultPath: root,
     });
     const done = new sfn.Choice(this, 'OnDemandDone', {
@@ -496,6 +560,8 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       manifestBucket: s3.IBucket;
       allManifestKeys: boolean;
       resultPath?: string;
+      /** Where the item holds the id that makes its job unique; default: the fragment's id. */
+      fragmentIdPath?: string;
     },
   ): tasks.LambdaInvoke {
     const outputConfig: Record<string, unknown> = {
@@ -513,7 +579,9 @@ export class BedrockBatchSfn extends sfn.StateMachineFragment {
       executionArn: sfn.JsonPath.executionId,
       'itemIndex.$': '$.item_index',
       // Two fragments of one state machine may run the same manifest: their jobs must differ.
-      fragmentId: this.node.addr,
+      ...(options.fragmentIdPath === undefined
+        ? { fragmentId: this.node.addr }
+        : { 'fragmentId.$': options.fragmentIdPath }),
       'jobName.$': '$.job_name',
       ...(options.allManifestKeys ? { 'manifestKeys.$': '$.manifest_keys' } : {}),
       'modelId.$': '$.model_id',

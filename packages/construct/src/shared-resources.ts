@@ -339,8 +339,8 @@ export class BedrockBatchSharedResources extends Construct {
   }
 
   /**
-   * The dataset functions' grants for one fragment: prepare-dataset reads the input bucket and
-   * writes manifests under the work folder; collect-results reads the manifests and the jobs'
+   * The dataset functions' grants for one fragment: prepare-dataset reads the input bucket (and,
+   * for a retry round, the work folder) and writes manifests under the work folder; collect-results reads the manifests and the jobs'
    * output, and writes `results.jsonl` under the work folder.
    */
   private grantDatasetAccess(registration: FragmentRegistration): void {
@@ -368,18 +368,26 @@ export class BedrockBatchSharedResources extends Construct {
       resources: [outputBucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${WORK_PREFIX}*`, `${outputPrefix}*`] } },
     });
-    const prepare = resourceOf(this.prepareDataset.policy);
-    this.prepareDataset.policy.addStatements(readDataset, listDataset, writeWork);
-    acknowledgeWildcardResources(prepare, readDataset, REASON_DATASETS);
-    acknowledgeWildcardResources(prepare, writeWork, REASON_WORK);
-    // The on-demand function reads a manifest and writes its answers, both under the work folder.
-    const onDemand = resourceOf(this.onDemand.policy);
     const listWorkOnly = new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [outputBucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${WORK_PREFIX}*`] } },
     });
     const readWorkOnly = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [work] });
+    // A retry round's dataset (the records to retry) is under the work folder.
+    const prepare = resourceOf(this.prepareDataset.policy);
+    this.prepareDataset.policy.addStatements(
+      readDataset,
+      listDataset,
+      readWorkOnly,
+      listWorkOnly,
+      writeWork,
+    );
+    acknowledgeWildcardResources(prepare, readDataset, REASON_DATASETS);
+    acknowledgeWildcardResources(prepare, readWorkOnly, REASON_WORK);
+    acknowledgeWildcardResources(prepare, writeWork, REASON_WORK);
+    // The on-demand function reads a manifest and writes its answers, both under the work folder.
+    const onDemand = resourceOf(this.onDemand.policy);
     this.onDemand.policy.addStatements(readWorkOnly, listWorkOnly, writeWork);
     acknowledgeWildcardResources(onDemand, readWorkOnly, REASON_WORK);
     acknowledgeWildcardResources(onDemand, writeWork, REASON_WORK);

@@ -150,7 +150,7 @@ describe('Construct: BedrockBatchSfn states for a dataset_keys input', () => {
     });
   });
 
-  it('collects from the plan and the jobs, and writes the DatasetResult at resultPath', () => {
+  it("collects from the plan, the round and the jobs, and keeps the last round's DatasetResult at resultPath", () => {
     // Act
     const { states } = statesWith({ inputPath: '$.request', resultPath: '$.batch' });
 
@@ -166,23 +166,85 @@ describe('Construct: BedrockBatchSfn states for a dataset_keys input', () => {
     const collect = states['Reviews Collect Results'] as State;
     expect(collect).toMatchObject({
       InputPath: '$.batch',
-      ResultPath: '$.batch',
+      ResultPath: '$.batch.collected',
       Parameters: {
         'bucket.$': '$.plan.bucket',
-        'workPrefix.$': '$.plan.work_prefix',
+        'workPrefix.$': '$.round.dataset_prefix',
         'jobs.$': '$.jobs',
+        'round.$': '$.round',
       },
-      Next: 'Out',
+      Next: 'Reviews Retry Failed Records',
     });
     expect(rendered(collect.Resource)).toContain('CollectResults');
+    expect(states['Reviews Retry Failed Records']).toEqual({
+      Type: 'Choice',
+      Comment: expect.any(String),
+      Choices: [
+        {
+          Variable: '$.batch.collected.retry',
+          IsPresent: true,
+          Next: 'Reviews Prepare Retry Round',
+        },
+      ],
+      Default: 'Reviews Keep Dataset Result',
+    });
+    expect(states['Reviews Keep Dataset Result']).toEqual({
+      Type: 'Pass',
+      Comment: expect.any(String),
+      InputPath: '$.batch.collected',
+      ResultPath: '$.batch',
+      Next: 'Out',
+    });
   });
 
-  it('adds the Catch of addCatch to the preparation, the dataset Map and the collection', () => {
+  it('prepares a retry round from the collection, with the input and the round, and runs it like a dataset', () => {
+    // Act
+    const { definition, states } = statesWith({ inputPath: '$.request', resultPath: '$.batch' });
+
+    // Assess
+    expect(aslErrors(definition)).toBe('');
+    const prepareRetry = states['Reviews Prepare Retry Round'] as State;
+    const firstRound = states['Reviews Prepare Dataset'] as State;
+    expect(prepareRetry).toMatchObject({
+      InputPath: '$.batch',
+      ResultPath: '$.batch',
+      Next: 'Reviews Choose Answer Mode',
+    });
+    expect(prepareRetry.Resource).toEqual(firstRound.Resource);
+    const { retry, ...rest } = prepareRetry.Parameters as {
+      Payload: Record<string, unknown>;
+    }['Payload'] & { retry?: unknown };
+    expect(prepareRetry.Parameters).toMatchObject({
+      'input.$': '$.input',
+      retry: {
+        'round.$': '$.collected.retry.round',
+        'datasetKey.$': '$.collected.retry.dataset_key',
+        'previous.$': '$.collected',
+      },
+    });
+    expect(retry).toBeDefined();
+    // Everything else is the first round's payload.
+    const { 'input.$': _input, ...firstRest } = firstRound.Parameters as Record<string, unknown>;
+    const { 'input.$': _retryInput, ...retryRest } = rest as Record<string, unknown>;
+    expect(retryRest).toEqual(firstRest);
+    // Each round's jobs are told apart by the round's fragment id.
+    const map = states['Reviews Run Dataset Jobs'] as State & {
+      ItemSelector: Record<string, string>;
+      ItemProcessor: { States: Record<string, State> };
+    };
+    expect(map.ItemSelector['fragment_id.$']).toBe('$.fragment_id');
+    const task = map.ItemProcessor.States['Reviews Dataset Job And Wait'] as State;
+    expect(JSON.stringify(task.Parameters)).toContain('"fragmentId.$":"$.fragment_id"');
+    expect(JSON.stringify(states['Reviews Run Jobs'])).not.toContain('$.fragment_id');
+  });
+
+  it('adds the Catch of addCatch to the preparations, the dataset Map and the collection', () => {
     const { states } = statesWith();
     for (const name of [
       'Reviews Prepare Dataset',
       'Reviews Run Dataset Jobs',
       'Reviews Collect Results',
+      'Reviews Prepare Retry Round',
     ]) {
       expect(states[name]?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'Failed' }]);
     }

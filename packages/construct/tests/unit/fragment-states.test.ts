@@ -309,13 +309,16 @@ describe('Construct: BedrockBatchSfn states', () => {
       'Reviews Dataset Job And Wait',
       'Reviews Default Invocation Type',
       'Reviews Invalid Input',
+      'Reviews Keep Dataset Result',
       'Reviews Keep Job Failure',
       'Reviews Keep Job Result',
       'Reviews Keep On Demand Answers',
       'Reviews List On Demand Answers',
       'Reviews On Demand Done',
       'Reviews Prepare Dataset',
+      'Reviews Prepare Retry Round',
       'Reviews Reject Input',
+      'Reviews Retry Failed Records',
       'Reviews Run Dataset Jobs',
       'Reviews Run Jobs',
       'Reviews Start On Demand',
@@ -324,7 +327,7 @@ describe('Construct: BedrockBatchSfn states', () => {
     expect(fragment.endStates).toEqual([
       fragment.mapState,
       fragment.rejectInputState,
-      fragment.collectResultsTask,
+      fragment.keepDatasetResultState,
     ]);
   });
 });

@@ -254,7 +254,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     );
   });
 
-  it('lets prepare-dataset read the input bucket and write only under the work folder', () => {
+  it('lets prepare-dataset read the input bucket, read a retry round under the work folder, and write only there', () => {
     // Prepare
     const stack = newStack();
     addFragment(stack, 'Batch', {
@@ -278,6 +278,17 @@ describe('Construct: BedrockBatchSfn IAM', () => {
         Action: 's3:ListBucket',
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^In/), 'Arn'] },
+      },
+      {
+        Action: 's3:GetObject',
+        Effect: 'Allow',
+        Resource: objects(/^Out/, '/bedrock-batch-work/*'),
+      },
+      {
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': ['bedrock-batch-work/*'] } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Out/), 'Arn'] },
       },
       {
         Action: ['s3:PutObject', 's3:AbortMultipartUpload'],

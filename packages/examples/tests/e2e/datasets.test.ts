@@ -169,9 +169,9 @@ describe('E2E: records no job returned', () => {
     await e2e?.stop();
   });
 
-  it('gives the records of a stopped job RecordNotReturned and the dataset PartiallyCompleted', async () => {
-    // Prepare: stop one job as soon as it runs, outside the workflow.
-    const execution = e2e.start(datasetInput(['data/reviews.jsonl']));
+  /** Starts the dataset and stops one of its jobs as soon as it runs, outside the workflow. */
+  async function runWithStoppedJob(extra: Record<string, unknown>) {
+    const execution = e2e.start(datasetInput(['data/reviews.jsonl'], extra));
     await e2e.driveUntil(
       () => e2e.local.bedrock.jobs.list().some((job) => job.status === 'InProgress'),
       'a job in progress',
@@ -183,9 +183,12 @@ describe('E2E: records no job returned', () => {
     const bedrock = e2e.local.bedrock.createClient();
     await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: victim?.jobArn }));
     bedrock.destroy();
+    return { victim, result: await e2e.run(execution) };
+  }
 
+  it('gives the records of a stopped job RecordNotReturned and the dataset PartiallyCompleted, without retries', async () => {
     // Act
-    const result = await e2e.run(execution);
+    const { result } = await runWithStoppedJob({ max_record_retries: 0 });
 
     // Assess
     expect(result.status).toBe('SUCCEEDED');
@@ -207,6 +210,38 @@ describe('E2E: records no job returned', () => {
       error: missing.length,
     });
     expect(missing[0]?.errorMessage).toContain('Stopped');
+    expect(output.retries).toEqual({ rounds: 0, records: 0 });
+    expect(lines.every((line) => !('error' in line) || line.attempts === 1)).toBe(true);
+  });
+
+  it('retries the records of a stopped job in a round of its own and answers them all', async () => {
+    // Act
+    const before = new Set(e2e.local.bedrock.jobs.list().map((job) => job.jobName));
+    const { victim, result } = await runWithStoppedJob({});
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    const output = DatasetResultSchema.parse(result.output);
+    expect(output.status).toBe('Completed');
+    expect(output.record_counts).toEqual({ total: 300, success: 300, error: 0 });
+    expect(output.retries.rounds).toBe(1);
+    const retried = output.retries.records;
+    expect(retried).toBeGreaterThan(0);
+    const lines = (await e2e.text(output.results_key))
+      .trim()
+      .split('\n')
+      .map((line) => ResultLineSchema.parse(JSON.parse(line)));
+    expect(lines.map((line) => line.recordId)).toEqual(expectedIds([[21, 300, 0]]));
+    // The round ran as a batch job when it held the minimum (100), else on demand.
+    const roundMode = retried >= 100 ? 'batch' : 'on_demand';
+    const jobs = e2e.local.bedrock.jobs.list().filter((job) => !before.has(job.jobName));
+    expect(jobs).toHaveLength(roundMode === 'batch' ? 3 : 2);
+    expect(new Set(jobs.map((job) => job.jobName)).size).toBe(jobs.length);
+    expect(jobs.filter((job) => job.status === 'Stopped').map((job) => job.jobName)).toEqual([
+      victim?.jobName,
+    ]);
+    expect(output.mode_counts[roundMode].records).toBeGreaterThanOrEqual(retried);
+    expect(output.mode_counts.batch.records + output.mode_counts.on_demand.records).toBe(300);
   });
 });
 

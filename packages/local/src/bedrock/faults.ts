@@ -139,7 +139,7 @@ interface RecordErrorKindFault {
    * The line's `errorMessage`.
    * @default - the message of `BATCH_RECORD_ERRORS` for the code, or a generic one
    */
-  errorMessage: string;
+  errorMessage?: string;
 }
 
 /** The runtime API operations the emulator serves. */
