@@ -55,8 +55,15 @@ export {
   tokenMarker,
   writeTicket,
 } from './job-tickets.js';
+export type {
+  AwsScope,
+  PolicyDocument,
+  PolicyStatement,
+  SessionCredentials,
+} from './on-demand-session.js';
+export { assumeOnDemandSession, awsScopeOf, onDemandSessionPolicy } from './on-demand-session.js';
 export type { OnDemandTaskDeps } from './on-demand-task.js';
-export { onDemandTask } from './on-demand-task.js';
+export { onDemandTask, parseOnDemandPayload } from './on-demand-task.js';
 export type { PrepareDatasetDeps, PrepareDatasetInput } from './prepare-dataset.js';
 export { prepareDataset } from './prepare-dataset.js';
 export type { PrepareDatasetTaskDeps } from './prepare-dataset-task.js';

@@ -29,7 +29,19 @@ interface OnDemandTaskDeps {
 /** Digits of the start line in an answers part's name, so parts sort in manifest order. */
 const PART_DIGITS = 9;
 
-function parsePayload(event: unknown): OnDemandPayload {
+/**
+ * Checks an on-demand event against `OnDemandPayloadSchema`.
+ *
+ * @param event - the event the fragment's task sends
+ * @returns the payload
+ * @throws InvalidInputError naming the field and the value received
+ *
+ * @example
+ * ```ts
+ * const { modelId } = parseOnDemandPayload(event);
+ * ```
+ */
+function parseOnDemandPayload(event: unknown): OnDemandPayload {
   try {
     return validate(OnDemandPayloadSchema, event);
   } catch (error) {
@@ -60,7 +72,7 @@ function parsePayload(event: unknown): OnDemandPayload {
  * ```
  */
 async function onDemandTask(event: unknown, deps: OnDemandTaskDeps): Promise<OnDemandProgress> {
-  const payload = parsePayload(event);
+  const payload = parseOnDemandPayload(event);
   const outputPrefix = `${payload.workPrefix}on-demand/`;
   const part = String(payload.startLine).padStart(PART_DIGITS, '0');
   const result = await invokeOnDemand(
@@ -93,4 +105,4 @@ async function onDemandTask(event: unknown, deps: OnDemandTaskDeps): Promise<OnD
 }
 
 export type { OnDemandTaskDeps };
-export { onDemandTask };
+export { onDemandTask, parseOnDemandPayload };

@@ -1,4 +1,5 @@
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { OnDemandProgressSchema } from '@bedrock-batch/schema';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -143,5 +144,120 @@ describe('Handler: on-demand', () => {
     );
     expect(error.name).toBe('BedrockBatch.InvalidInput');
     expect(error.message).toContain('startLine');
+  });
+});
+
+describe('Handler: on-demand with an invoker role', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/OnDemandInvoker';
+  const sts = new STSClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+  const stsMock = mockClient(sts);
+  let sessionRuntime: ReturnType<typeof mockClient>;
+
+  beforeEach(() => {
+    stsMock.reset();
+    stsMock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIASESSION000000001',
+        SecretAccessKey: 'session-secret',
+        SessionToken: 'session-token',
+        Expiration: new Date('2026-11-25T01:00:00Z'),
+      },
+    });
+    // Clients created by the handler (not the injected `runtime`) answer here.
+    sessionRuntime = mockClient(BedrockRuntimeClient);
+    sessionRuntime.on(InvokeModelCommand).resolves({
+      body: encoder.encode('{"content":[{"type":"text","text":"negative"}]}') as never,
+      contentType: 'application/json',
+      $metadata: {},
+    });
+  });
+
+  afterEach(() => {
+    sessionRuntime.restore();
+  });
+
+  function roleContext() {
+    return {
+      awsRequestId: 'request-7',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:on-demand',
+      getRemainingTimeInMillis: () => 600_000,
+    } as never;
+  }
+
+  it('assumes the role narrowed to the payload model and makes every call with that session', async () => {
+    const event = payload();
+    fake.put('work-bucket', String(event.manifestKey), manifest(3));
+    const handler = makeOnDemandHandler({
+      clients,
+      runtime,
+      sts,
+      invokerRoleArn: ROLE,
+      logger: logs.logger,
+    });
+
+    const progress = await handler(event, roleContext());
+
+    expect(progress).toMatchObject({ done: true, startLine: 3 });
+    const [assume] = stsMock.commandCalls(AssumeRoleCommand);
+    expect(assume?.args[0].input).toMatchObject({
+      RoleArn: ROLE,
+      RoleSessionName: 'on-demand-request-7',
+      DurationSeconds: 900,
+    });
+    const policy = JSON.parse(String(assume?.args[0].input.Policy));
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'TheExecutionModel',
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource:
+          'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+      },
+    ]);
+    expect(runtimeMock.commandCalls(InvokeModelCommand)).toHaveLength(0);
+    const calls = sessionRuntime.commandCalls(InvokeModelCommand);
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      const client = call.thisValue as BedrockRuntimeClient;
+      await expect(client.config.credentials()).resolves.toMatchObject({
+        accessKeyId: 'ASIASESSION000000001',
+        sessionToken: 'session-token',
+      });
+    }
+  });
+
+  it('reads the role from BEDROCK_BATCH_ON_DEMAND_ROLE_ARN', async () => {
+    const event = payload({ modelId: 'us.amazon.nova-pro-v1:0' });
+    fake.put('work-bucket', String(event.manifestKey), manifest(1));
+    const saved = process.env.BEDROCK_BATCH_ON_DEMAND_ROLE_ARN;
+    process.env.BEDROCK_BATCH_ON_DEMAND_ROLE_ARN = ROLE;
+    try {
+      const handler = makeOnDemandHandler({ clients, runtime, sts, logger: logs.logger });
+      await handler(event, roleContext());
+    } finally {
+      if (saved === undefined) delete process.env.BEDROCK_BATCH_ON_DEMAND_ROLE_ARN;
+      else process.env.BEDROCK_BATCH_ON_DEMAND_ROLE_ARN = saved;
+    }
+    const [assume] = stsMock.commandCalls(AssumeRoleCommand);
+    expect(assume?.args[0].input.RoleArn).toBe(ROLE);
+    expect(String(assume?.args[0].input.Policy)).toContain(
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0',
+    );
+  });
+
+  it('assumes nothing for a payload it refuses', async () => {
+    const handler = makeOnDemandHandler({
+      clients,
+      runtime,
+      sts,
+      invokerRoleArn: ROLE,
+      logger: logs.logger,
+    });
+    const error = await rejection(handler(payload({ modelId: 'not a model' }), roleContext()));
+    expect(error.message).toContain('modelId: ');
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });
