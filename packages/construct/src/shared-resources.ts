@@ -78,7 +78,7 @@ const REASON_DATASETS =
 const REASON_WORK =
   "A dataset's manifests and results.jsonl are written per execution under the work folder of the output bucket; scoped to that folder.";
 const REASON_ON_DEMAND_MODELS =
-  'The model is chosen per execution (model_id in the fragment input) and answered on demand below the batch minimum: the same models the Bedrock service role may invoke.';
+  'The model is chosen per execution (model_id in the fragment input): the same models the Bedrock service role may invoke. The on-demand function assumes this role with a session policy that allows only the execution model.';
 const REASON_OUTPUT =
   'Job output keys contain the job id Bedrock assigns; scoped to the configured output prefix.';
 
@@ -156,6 +156,13 @@ export class BedrockBatchSharedResources extends Construct {
   /** Answers a dataset under the batch minimum through the Bedrock runtime API. */
   public readonly onDemandFunction: lambda.Function;
   /**
+   * The role the on-demand calls are made with. The on-demand function may only assume it, each
+   * time with a session policy that allows `bedrock:InvokeModel` on the execution's model alone
+   * (`onDemandSessionPolicy` of `@bedrock-batch/handlers`); the role allows the models the
+   * fragments' Bedrock service roles may invoke.
+   */
+  public readonly onDemandInvokerRole: iam.Role;
+  /**
    * The owner id every job of this stack is tagged with (`BEDROCK_BATCH_OWNER`), so two stacks
    * never act on each other's jobs: the stack name, unique per account and Region.
    */
@@ -221,6 +228,16 @@ export class BedrockBatchSharedResources extends Construct {
       environment: datasetEnvironment,
     });
     this.onDemandFunction = this.onDemand.fn;
+    this.onDemandInvokerRole = new iam.Role(this, 'OnDemandInvokerRole', {
+      assumedBy: new iam.ArnPrincipal(this.onDemand.role.roleArn),
+      description:
+        'Role of the BedrockBatchSfn on-demand calls, assumed per call with a session policy for the execution model.',
+      maxSessionDuration: Duration.hours(1),
+    });
+    this.onDemand.fn.addEnvironment(
+      'BEDROCK_BATCH_ON_DEMAND_ROLE_ARN',
+      this.onDemandInvokerRole.roleArn,
+    );
     this.prepareDatasetFunction = this.prepareDataset.fn;
     this.collectResultsFunction = this.collectResults.fn;
     this.createJobFunction = this.createJob.fn;
@@ -543,7 +560,18 @@ export class BedrockBatchSharedResources extends Construct {
       actions: ['bedrock:InvokeModel'],
       resources: invokeModelArns(stack),
     });
-    add(this.onDemand, invokeModels, REASON_ON_DEMAND_MODELS);
+    const invokerPolicy = new iam.Policy(this, 'OnDemandInvokerPolicy', {
+      roles: [this.onDemandInvokerRole],
+      statements: [invokeModels],
+    });
+    acknowledgeWildcardResources(resourceOf(invokerPolicy), invokeModels, REASON_ON_DEMAND_MODELS);
+    this.onDemand.fn.node.addDependency(invokerPolicy);
+    this.onDemand.policy.addStatements(
+      new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        resources: [this.onDemandInvokerRole.roleArn],
+      }),
+    );
   }
 }
 

@@ -122,3 +122,5 @@ export type {
 } from './stepfunctions/step-functions-api.js';
 export { startStepFunctionsApi } from './stepfunctions/step-functions-api.js';
 export { TaskTokenRegistry } from './stepfunctions/task-token-registry.js';
+export type { StsServer, StsServerOptions, StsSession } from './sts/start-sts-server.js';
+export { startStsServer } from './sts/start-sts-server.js';

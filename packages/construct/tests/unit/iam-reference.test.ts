@@ -123,7 +123,13 @@ const INPUT_BUCKET = 'batch-input-bucket';
 const OUTPUT_BUCKET = 'batch-output-bucket';
 const OUTPUT_PREFIX = 'jobs/';
 
-type Caller = 'createJob' | 'jobEvent' | 'reconcile' | 'bedrockRole';
+type Caller =
+  | 'createJob'
+  | 'jobEvent'
+  | 'reconcile'
+  | 'bedrockRole'
+  | 'onDemand'
+  | 'onDemandInvoker';
 
 /** One call, who makes it, and whether IAM must allow it. */
 interface Call {
@@ -239,6 +245,14 @@ const CALLS: readonly Call[] = [
   { caller: 'reconcile', action: 'states:StopExecution', resource: execution(), expected: 'Denied' },
   { caller: 'reconcile', action: 's3:GetObject', resource: OUTPUT_OBJECT, expected: 'Allowed' },
   { caller: 'reconcile', action: 's3:ListBucket', resource: bucket(OUTPUT_BUCKET), context: { 's3:prefix': OUTPUT_PREFIX }, expected: 'Allowed' },
+  // the on-demand function: no model of its own; the invoker role it assumes (narrowed further
+  // per call by the session policy, see onDemandSessionPolicy in @bedrock-batch/handlers)
+  { caller: 'onDemand', action: 'bedrock:InvokeModel', resource: foundationModel(HAIKU), expected: 'Denied' },
+  { caller: 'onDemand', action: 'sts:AssumeRole', resource: '{onDemandInvoker}', expected: 'Allowed' },
+  { caller: 'onDemandInvoker', action: 'bedrock:InvokeModel', resource: foundationModel(HAIKU), expected: 'Allowed' },
+  { caller: 'onDemandInvoker', action: 'bedrock:InvokeModel', resource: bedrock('inference-profile', `us.${HAIKU}`), expected: 'Allowed' },
+  { caller: 'onDemandInvoker', action: 'bedrock:CreateModelInvocationJob', resource: JOB, expected: 'Denied' },
+  { caller: 'onDemandInvoker', action: 's3:GetObject', resource: OUTPUT_OBJECT, expected: 'Denied' },
   // the Bedrock service role, running a job
   { caller: 'bedrockRole', action: 'bedrock:InvokeModel', resource: foundationModel(HAIKU), expected: 'Allowed' },
   { caller: 'bedrockRole', action: 'bedrock:InvokeModel', resource: foundationModel(HAIKU, 'us-west-2'), expected: 'Allowed' },
@@ -426,11 +440,14 @@ describe('Construct: BedrockBatchSfn IAM against the Service Authorization Refer
         jobEvent: logicalIdOf(stack, shared.jobEventFunction.role as iam.IRole),
         reconcile: logicalIdOf(stack, shared.reconcileFunction.role as iam.IRole),
         bedrockRole: bedrockRoleId,
+        onDemand: logicalIdOf(stack, shared.onDemandFunction.role as iam.IRole),
+        onDemandInvoker: logicalIdOf(stack, shared.onDemandInvokerRole),
       };
       const resourcePolicyFor = resourcePoliciesOf(template, resolver);
       const placeholders: Record<string, string> = {
         bedrockRole: resolver.arnOf(bedrockRoleId),
         outputKey: resolver.arnOf(outputKeyId),
+        onDemandInvoker: resolver.arnOf(roleIds.onDemandInvoker),
       };
 
       simulate = async (call) => {

@@ -342,7 +342,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     expect(JSON.stringify(statements)).not.toContain('"In');
   });
 
-  it('lets the on-demand function invoke the models and use only the work folder', () => {
+  it('lets the on-demand function use only the work folder, and invoke models only by assuming the invoker role', () => {
     // Prepare
     const stack = newStack();
     addFragment(stack, 'Batch', {
@@ -351,26 +351,54 @@ describe('Construct: BedrockBatchSfn IAM', () => {
     });
 
     // Act
-    const statements = statementsOf(
-      Template.fromStack(stack),
-      'BedrockBatchSfnSharedOnDemandPolicy',
-    );
+    const template = Template.fromStack(stack);
+    const statements = statementsOf(template, 'BedrockBatchSfnSharedOnDemandPolicy');
+    const invoker = statementsOf(template, 'BedrockBatchSfnSharedOnDemandInvokerPolicy');
 
-    // Assess
+    // Assess: the function itself may not invoke a model
     expect(actionsOf(statements)).toEqual([
-      'bedrock:InvokeModel',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:AbortMultipartUpload',
       's3:GetObject',
       's3:ListBucket',
       's3:PutObject',
+      'sts:AssumeRole',
     ]);
     const text = JSON.stringify(statements);
     expect(text).not.toContain('"In');
     expect(text).toContain('/bedrock-batch-work/*');
-    expect(text).toContain(':foundation-model/*');
     expect(text).not.toContain('bedrock-batch-control');
+    expect(statements).toContainEqual({
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/OnDemandInvokerRole/), 'Arn'] },
+    });
+    // The invoker role: the models, assumed by the on-demand function's role alone
+    expect(actionsOf(invoker)).toEqual(['bedrock:InvokeModel']);
+    expect(JSON.stringify(invoker)).toContain(':foundation-model/*');
+    const roles = template.findResources('AWS::IAM::Role');
+    const [invokerRole] = Object.entries(roles).filter(([id]) =>
+      id.includes('OnDemandInvokerRole'),
+    );
+    expect(invokerRole?.[1].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: {
+          AWS: { 'Fn::GetAtt': [expect.stringMatching(/OnDemandRole/), 'Arn'] },
+        },
+      },
+    ]);
+    expect(invokerRole?.[1].Properties.MaxSessionDuration).toBe(3600);
+    // The function finds the role in its environment
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [onDemand] = Object.entries(functions).filter(([id]) => id.includes('OnDemandFunction'));
+    expect(onDemand?.[1].Properties.Environment.Variables.BEDROCK_BATCH_ON_DEMAND_ROLE_ARN).toEqual(
+      {
+        'Fn::GetAtt': [expect.stringMatching(/OnDemandInvokerRole/), 'Arn'],
+      },
+    );
   });
 
   it('lets reconcile describe any execution of the account and Region, and nothing more on Step Functions', () => {
@@ -534,7 +562,7 @@ describe('Construct: BedrockBatchSfn IAM', () => {
 
     // Assess
     expect(fragment.bedrockBatchRole).toBe(role);
-    template.resourceCountIs('AWS::IAM::Role', 7);
+    template.resourceCountIs('AWS::IAM::Role', 8);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('^BatchBedrockBatchRolePolicy'),
       Roles: [{ Ref: Match.stringLikeRegexp('^MyBedrockRole') }],

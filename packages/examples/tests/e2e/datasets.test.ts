@@ -257,7 +257,7 @@ describe('E2E: a dataset under the batch minimum is answered on demand', () => {
     await e2e?.stop();
   });
 
-  it('answers 7 records through the runtime API, in order, with no batch job', async () => {
+  it('answers 7 records through the runtime API, in order, with no batch job, as the invoker role narrowed to the model', async () => {
     // Act
     const result = await e2e.run(e2e.start(datasetInput(['small/reviews.jsonl'])));
 
@@ -288,6 +288,27 @@ describe('E2E: a dataset under the batch minimum is answered on demand', () => {
     expect(lines.every((line) => line.mode === 'on_demand' && 'modelOutput' in line)).toBe(true);
     const invokes = e2e.local.bedrock.calls.filter((call) => call.operation === 'InvokeModel');
     expect(invokes).toHaveLength(7);
+    // Every call was made by a session of the invoker role narrowed to this execution's model.
+    const sessions = new Map(
+      e2e.local.sts.sessions.map((session) => [session.accessKeyId, session]),
+    );
+    for (const call of invokes) {
+      expect(call.modelId).toBe(MODEL_ID);
+      const session = sessions.get(call.accessKeyId ?? '');
+      expect(session?.roleArn).toMatch(/:role\/.*OnDemandInvokerRole/);
+      expect(session?.policy).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'TheExecutionModel',
+            Effect: 'Allow',
+            Action: 'bedrock:InvokeModel',
+            Resource: `arn:aws:bedrock:us-east-1::foundation-model/${MODEL_ID}`,
+          },
+        ],
+      });
+    }
+    expect(e2e.local.sts.sessions.length).toBeGreaterThan(0);
   });
 
   it('retries throttled calls and still answers every record', async () => {

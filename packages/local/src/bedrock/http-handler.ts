@@ -192,7 +192,18 @@ interface RuntimeHandling {
 }
 
 /** Observer of every call the emulator answers (for inspection). */
-type CallObserver = (call: { operation: string; statusCode: number; errorType?: string }) => void;
+type CallObserver = (call: {
+  operation: string;
+  statusCode: number;
+  errorType?: string;
+  accessKeyId?: string;
+  modelId?: string;
+}) => void;
+
+/** The access key id a SigV4 `Authorization` header names (`Credential=<key>/<scope>`). */
+function accessKeyOf(req: IncomingMessage): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+}
 
 /**
  * The node:http request listener of the emulator: routing, throttling faults, body parsing, and
@@ -210,6 +221,9 @@ function createRequestHandler(
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', 'http://localhost');
       let operation = `${method} ${url.pathname}`;
+      const signer = accessKeyOf(req);
+      const who = signer === undefined ? {} : { accessKeyId: signer };
+      let about: { modelId?: string } = {};
       try {
         let segments: string[];
         try {
@@ -226,6 +240,7 @@ function createRequestHandler(
         if (runtimeRoute !== undefined) {
           operation = runtimeRoute.operation;
           const { modelId } = runtimeRoute;
+          about = { modelId };
           checkRuntimeFaults(faults, runtimeRoute.operation, modelId, runtime.random);
           const body = await readRawBody(req, MAX_RUNTIME_BODY_BYTES);
           const requestId = randomUUID();
@@ -234,7 +249,7 @@ function createRequestHandler(
               ? runtime.operations.invokeModel(modelId, body, requestId)
               : runtime.operations.converse(modelId, body, requestId);
           send(res, 200, result.body, { ...result.headers, 'x-amzn-requestid': requestId });
-          observe({ operation, statusCode: 200 });
+          observe({ operation, statusCode: 200, ...who, ...about });
           return;
         }
         const route = routeOf(method, segments);
@@ -249,7 +264,7 @@ function createRequestHandler(
         if (!route.hasBody) req.resume();
         const result = route.run(ops, body, url.searchParams);
         send(res, 200, result);
-        observe({ operation, statusCode: 200 });
+        observe({ operation, statusCode: 200, ...who });
       } catch (error) {
         const serviceError =
           error instanceof EmulatedServiceError
@@ -263,6 +278,8 @@ function createRequestHandler(
           operation,
           statusCode: serviceError.statusCode,
           errorType: serviceError.errorType,
+          ...who,
+          ...about,
         });
       }
     })();

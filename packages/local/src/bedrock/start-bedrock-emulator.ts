@@ -125,6 +125,10 @@ interface EmulatorCall {
   readonly operation: string;
   readonly statusCode: number;
   readonly errorType?: string;
+  /** The access key id that signed the call (of a local STS session, for the on-demand calls). */
+  readonly accessKeyId?: string;
+  /** The model a runtime call (`InvokeModel`, `Converse`) named. */
+  readonly modelId?: string;
 }
 
 /** A running Bedrock batch emulator, see {@link startBedrockEmulator}. */

@@ -20,6 +20,7 @@ import {
   startStepFunctionsApi,
 } from '../stepfunctions/step-functions-api.js';
 import { TaskTokenRegistry } from '../stepfunctions/task-token-registry.js';
+import { type StsServer, startStsServer } from '../sts/start-sts-server.js';
 import { LocalApp } from './local-app.js';
 
 /** Options of {@link startLocalAws}. */
@@ -67,6 +68,11 @@ interface LocalAws {
   readonly s3: S3Server;
   readonly bedrock: BedrockEmulator;
   readonly stepFunctions: StepFunctionsApi;
+  /**
+   * The STS endpoint (`AssumeRole`) of the functions (`AWS_ENDPOINT_URL_STS`), and the sessions
+   * it handed out with their session policies.
+   */
+  readonly sts: StsServer;
   /** Endpoints, region and credentials that point an unmodified AWS SDK here. */
   readonly env: Readonly<Record<string, string>>;
   readonly apps: readonly LocalApp[];
@@ -192,6 +198,8 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
         findLocalExecution(apps, executionArn)?.abort(error, cause),
     });
     stoppers.push(() => stepFunctions.stop());
+    const sts = await startStsServer({ clock, accountId });
+    stoppers.push(() => sts.stop());
     bedrock.onEvent((event) => {
       for (const app of apps) app.bus.put(event);
     });
@@ -204,6 +212,7 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_S3_FORCE_PATH_STYLE: 'true',
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -217,6 +226,7 @@ async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
       s3,
       bedrock,
       stepFunctions,
+      sts,
       env,
       apps,
       createS3Client: () => s3.createClient(),

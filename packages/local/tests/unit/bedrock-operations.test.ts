@@ -475,6 +475,7 @@ describe('Wire: routes and errors', () => {
     expect(h.emulator.calls).toContainEqual({
       operation: 'CreateModelInvocationJob',
       statusCode: 200,
+      accessKeyId: 'EMULATOR',
     });
   });
 });

@@ -78,7 +78,12 @@ describe('Runtime API: InvokeModel', () => {
     expect(response.$metadata.httpStatusCode).toBe(200);
     expect(usage.input_tokens).toBeGreaterThan(5);
     expect(usage.output_tokens).toBeGreaterThan(5);
-    expect(emulator?.calls.at(-1)).toEqual({ operation: 'InvokeModel', statusCode: 200 });
+    expect(emulator?.calls.at(-1)).toEqual({
+      operation: 'InvokeModel',
+      statusCode: 200,
+      accessKeyId: 'EMULATOR',
+      modelId: CLAUDE,
+    });
   });
 
   it('sends X-Amzn-Bedrock-Input-Token-Count and -Output-Token-Count equal to the body usage', async () => {
@@ -383,6 +388,8 @@ describe('Runtime API: faults', () => {
       operation: 'InvokeModel',
       statusCode: status,
       errorType: error,
+      accessKeyId: 'EMULATOR',
+      modelId: CLAUDE,
     });
   });
 
@@ -456,6 +463,8 @@ describe('Runtime API: endpoint variable', () => {
     // Assess
     expect(emulator?.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME).toBe(emulator?.endpoint);
     expect(text).toMatch(/^Emulated response /);
-    expect(emulator?.calls).toEqual([{ operation: 'Converse', statusCode: 200 }]);
+    expect(emulator?.calls).toEqual([
+      { operation: 'Converse', statusCode: 200, accessKeyId: 'x', modelId: NOVA },
+    ]);
   });
 });
