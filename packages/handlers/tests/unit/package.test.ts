@@ -59,6 +59,7 @@ const RUNTIME_DEPENDENCIES = [
   '@aws-sdk/client-bedrock-runtime',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-sfn',
+  '@aws-sdk/client-sts',
   '@bedrock-batch/schema',
   'zod',
 ];

@@ -218,6 +218,7 @@ describe('Package: the packed tarball', () => {
             'manifest_keys',
             'dataset_keys',
             'records_per_job',
+            'max_record_retries',
             'model_id',
             'model_invocation_type',
           ],
