@@ -27,7 +27,7 @@ Options:
   --hour-ms <ms>            real milliseconds per virtual hour (default: 1000)
   --min-records <n>         emulator's minimum records per job (default: 100)
   --verbose                 print the Lambda functions' log lines
-  --print-endpoints         print the local endpoints (S3, Bedrock, Step Functions) on stderr
+  --print-endpoints         print the local endpoints (S3, Bedrock, Step Functions, STS) on stderr
   -h, --help                show this help
 
 Exit code: 0 when the execution succeeds, 1 when it fails, 2 on a usage error.`;
@@ -134,7 +134,7 @@ async function runCli(
   };
   if (values['print-endpoints']) {
     io.err(
-      `S3 ${local.s3.endpoint}, Bedrock ${local.bedrock.endpoint}, Step Functions ${local.stepFunctions.endpoint}`,
+      `S3 ${local.s3.endpoint}, Bedrock ${local.bedrock.endpoint}, Step Functions ${local.stepFunctions.endpoint}, STS ${local.sts.endpoint}`,
     );
   }
   process.once('SIGINT', onSignal);

@@ -29,6 +29,12 @@ interface DemoOptions {
    */
   readonly msPerVirtualHour?: number;
   /**
+   * Share of each batch job's records the emulator throttles (an injected fault, HTTP 429), which
+   * the fragment then retries; 0 turns it off.
+   * @default 0.02
+   */
+  readonly throttledShare?: number;
+  /**
    * Draw progress bars in place (a terminal) or print a line per status change.
    * @default process.stdout.isTTY
    */
@@ -71,6 +77,7 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
   const interactive = options.interactive ?? Boolean(process.stdout.isTTY);
   const workDir = options.workDir ?? join(packageDir, '.demo');
   const msPerVirtualHour = options.msPerVirtualHour ?? 2000;
+  const throttledShare = options.throttledShare ?? 0.02;
   rmSync(workDir, { recursive: true, force: true });
 
   say(`Synthesizing the reviews pipeline (${STACK}) ...`);
@@ -97,6 +104,9 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
         inProgress: 2 * 3_600_000,
       },
       progressSteps: 20,
+      ...(throttledShare > 0
+        ? { faults: { recordErrors: [{ rate: throttledShare, errorCode: 429 }] } }
+        : {}),
     },
   });
   try {
@@ -110,6 +120,11 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
     say(
       `Running the state machine: the fragment splits the file into jobs of ${recordsPerJob} records, runs them, and merges the answers; one virtual hour lasts ${msPerVirtualHour} ms.`,
     );
+    if (throttledShare > 0) {
+      say(
+        `The emulator throttles ${throttledShare * 100}% of each job's records (an injected fault, HTTP 429): the fragment retries them.`,
+      );
+    }
     say();
 
     const execution = localApp.startExecution(`${STACK}/ReviewsPipeline`, {
@@ -181,6 +196,22 @@ async function runDemo(options: DemoOptions = {}): Promise<number> {
     say(
       `Dataset: ${dataset.status}, ${counts.total} records, ${counts.success} answered, ${counts.error} errors.`,
     );
+    const { retries } = dataset;
+    if (retries.rounds > 0) {
+      const onDemand = dataset.mode_counts.on_demand;
+      const cost = estimateCost(prices, MODEL_ID, {
+        input: onDemand.input_tokens,
+        output: onDemand.output_tokens,
+      });
+      const rounds = `${retries.rounds} round${retries.rounds === 1 ? '' : 's'}`;
+      const onDemandPart =
+        onDemand.records === 0
+          ? ''
+          : `; ${onDemand.records} records were answered on demand, a round under the batch minimum (${onDemand.input_tokens} input and ${onDemand.output_tokens} output tokens, about $${cost.onDemand.toFixed(4)} at on-demand prices)`;
+      say(
+        `Retried ${retries.records} records that failed for a transient reason, in ${rounds}${onDemandPart}.`,
+      );
+    }
     say(
       `Sentiments counted by SummarizeResults from results.jsonl: ${JSON.stringify(output.report.summary.sentiments)}`,
     );

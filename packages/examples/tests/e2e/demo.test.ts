@@ -11,7 +11,7 @@ describe('Demo', () => {
     if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('splits one file into jobs, shows results.jsonl and says that the answers come from the keyword responder', async () => {
+  it('splits one file into jobs, retries the throttled records, shows results.jsonl and says that the answers come from the keyword responder', async () => {
     // Prepare: a small file on a fast clock (the output does not depend on the pace).
     const output: string[] = [];
     workDir = mkdtempSync(join(tmpdir(), 'demo-'));
@@ -36,8 +36,21 @@ describe('Demo', () => {
     );
     expect(text).toContain('\n  manifests/part-00000.jsonl  reviews 1 to 150\n');
     expect(text).toContain('\n  manifests/part-00001.jsonl  reviews 151 to 300\n');
-    expect(text).toMatch(/^manifests\/part-00001\.jsonl\s+Completed\s+150\s+0\s/m);
+    // 2% of each job's records are throttled by default: the jobs end PartiallyCompleted, and
+    // one on-demand round answers their failed records.
+    expect(text).toContain("The emulator throttles 2% of each job's records");
+    const failed = [
+      ...text.matchAll(/^manifests\/part-0000[01]\.jsonl\s+(\w+)\s+(\d+)\s+(\d+)\s/gm),
+    ];
+    expect(failed).toHaveLength(2);
+    for (const [, , succeeded, errors] of failed)
+      expect(Number(succeeded) + Number(errors)).toBe(150);
+    const retried = failed.reduce((sum, [, , , errors]) => sum + Number(errors), 0);
+    expect(retried).toBeGreaterThan(0);
     expect(text).toContain('Dataset: Completed, 300 records, 300 answered, 0 errors.');
+    expect(text).toContain(
+      `Retried ${retried} records that failed for a transient reason, in 1 round; ${retried} records were answered on demand`,
+    );
     expect(text).toMatch(
       /Results, one line per review in dataset order: s3:\/\/[^ ]+\/bedrock-batch-work\/[^ ]+\/results\.jsonl\n/,
     );
