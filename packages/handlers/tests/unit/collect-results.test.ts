@@ -13,6 +13,11 @@ import { InvalidInputError } from '../../src/errors.js';
 import { createFakeAws } from '../helpers/fake-bedrock.js';
 import { addMultipartS3 } from '../helpers/fake-s3-multipart.js';
 import { captureLogs } from '../helpers/log-capture.js';
+import {
+  collectFixture,
+  putThreeJobs as putThreeJobsInto,
+  threeJobsResult,
+} from '../helpers/three-jobs.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'collect-results');
 const BUCKET = 'work-bucket';
@@ -24,28 +29,14 @@ const fake = createFakeAws();
 const multipart = addMultipartS3(fake, { chunkBytes: 37 });
 
 function fixture(name: string): string {
-  return readFileSync(join(fixtures, 'three-jobs', name), 'utf8');
+  return collectFixture('three-jobs', name);
 }
 
-function jobResult(index: number): BatchJobResult {
-  return JSON.parse(fixture(`job-0000${index}.result.json`)) as BatchJobResult;
-}
+const jobResult = threeJobsResult;
 
 /** Puts the three-jobs dataset's manifests and outputs into the fake S3; returns the jobs. */
 function putThreeJobs(): CollectJob[] {
-  const jobs: CollectJob[] = [];
-  for (const index of [0, 1, 2]) {
-    const manifestKey = `${WORK}manifests/part-0000${index}.jsonl`;
-    fake.putObject(BUCKET, manifestKey, fixture(`part-0000${index}.jsonl`));
-    if (index === 2) {
-      jobs.push({ manifestKey, failure: JSON.parse(fixture('job-00002.failure.json')) });
-      continue;
-    }
-    const result = jobResult(index);
-    fake.putObject(BUCKET, result.keys[0] ?? '', fixture(`part-0000${index}.jsonl.out`));
-    jobs.push({ manifestKey, result });
-  }
-  return jobs;
+  return putThreeJobsInto((key, body) => fake.putObject(BUCKET, key, body), WORK);
 }
 
 function input(jobs: readonly CollectJob[]): CollectResultsInput {

@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  type BatchJobResult,
   type CollectedDataset,
   CollectedDatasetSchema,
   type DatasetRound,
@@ -17,43 +13,19 @@ import { InvalidInputError } from '../../src/errors.js';
 import { createFakeAws } from '../helpers/fake-bedrock.js';
 import { addMultipartS3 } from '../helpers/fake-s3-multipart.js';
 import { captureLogs } from '../helpers/log-capture.js';
+import { collectFixture, putThreeJobs as putThreeJobsInto } from '../helpers/three-jobs.js';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'collect-results');
 const BUCKET = 'work-bucket';
 const WORK = 'bedrock-batch-work/exec-1/';
 const RESULTS_KEY = `${WORK}results.jsonl`;
 
 const fake = createFakeAws();
 const multipart = addMultipartS3(fake, { chunkBytes: 37 });
-
-function fixture(folder: string, name: string): string {
-  return readFileSync(join(fixtures, folder, name), 'utf8');
-}
+const fixture = collectFixture;
 
 /** The three-jobs dataset: rev-05 fails for good (400), rev-07 is not returned, rev-09 and rev-10 lost with their expired job. */
 function putThreeJobs(): CollectJob[] {
-  const jobs: CollectJob[] = [];
-  for (const index of [0, 1, 2]) {
-    const manifestKey = `${WORK}manifests/part-0000${index}.jsonl`;
-    fake.putObject(BUCKET, manifestKey, fixture('three-jobs', `part-0000${index}.jsonl`));
-    if (index === 2) {
-      jobs.push({
-        manifestKey,
-        failure: JSON.parse(fixture('three-jobs', 'job-00002.failure.json')),
-      });
-      continue;
-    }
-    const result = JSON.parse(
-      fixture('three-jobs', `job-0000${index}.result.json`),
-    ) as BatchJobResult;
-    fake.putObject(
-      BUCKET,
-      result.keys[0] ?? '',
-      fixture('three-jobs', `part-0000${index}.jsonl.out`),
-    );
-    jobs.push({ manifestKey, result });
-  }
-  return jobs;
+  return putThreeJobsInto((key, body) => fake.putObject(BUCKET, key, body), WORK);
 }
 
 function round(
