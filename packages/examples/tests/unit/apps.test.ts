@@ -56,9 +56,9 @@ describe('Apps: the seed pattern and the reviews pipeline', () => {
     const definition = JSON.stringify(Template.fromStack(stack).toJSON());
     expect(definition).toContain('ReviewsFailed');
     const catches = definition.match(/\\"Next\\":\\"ReviewsFailed\\"/g) ?? [];
-    // the fragment's two Maps, its input-rejection Parallel, its preparation, on-demand calls
-    // and collection, and SummarizeResults
-    expect(catches.length).toBe(7);
+    // the fragment's two Maps, its input-rejection Parallel, its preparation, on-demand calls,
+    // collection and retry-round preparation, and SummarizeResults
+    expect(catches.length).toBe(8);
   });
 
   it('makes the smoke stack removable: the bucket empties itself and nothing is retained', () => {
