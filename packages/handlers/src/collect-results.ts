@@ -284,7 +284,7 @@ async function collectResults(
           } else {
             writer.addBytes(answer.errorLine);
             tally.add(mode, false);
-            if (isTransient(answer)) toRetry.add(recordId);
+            if (retry !== undefined && isTransient(answer)) toRetry.add(recordId);
           }
         }
         if (writer.isFull()) await writer.flush();
