@@ -22,6 +22,8 @@ import {
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 /** Options of {@link openObjectWriter}. */
+const NEWLINE = Buffer.from('\n', 'latin1');
+
 interface ObjectWriterOptions {
   /**
    * The object's `Content-Type`.
@@ -52,6 +54,8 @@ interface ObjectWriter {
   add(text: string): boolean;
   /** Appends bytes (copied) without waiting; returns what {@link ObjectWriter.add} returns. */
   addBytes(bytes: Uint8Array): boolean;
+  /** Appends a line: its bytes (copied, without a newline) and `\n`; as {@link ObjectWriter.addBytes}. */
+  addLine(bytes: Uint8Array): boolean;
   /** Whether the caller should `await flush()` before adding more. */
   isFull(): boolean;
   /** Resolves when the upload can take more (fewer than `queueSize` parts in flight). */
@@ -173,6 +177,11 @@ function openObjectWriter(
     return isFull();
   }
 
+  function addLine(bytes: Uint8Array): boolean {
+    addBytes(bytes);
+    return addBytes(NEWLINE);
+  }
+
   function add(text: string): boolean {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
     if (partSize - used >= text.length * 3) {
@@ -247,6 +256,7 @@ function openObjectWriter(
     },
     add,
     addBytes,
+    addLine,
     isFull,
     flush,
     finish,

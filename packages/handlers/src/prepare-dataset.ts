@@ -267,8 +267,7 @@ class ManifestWriter {
 
   /** Appends a line of `bytes` and a `\n` (copied). */
   public addLine(bytes: Buffer, start: number, end: number): void {
-    this.writer.addBytes(bytes.subarray(start, end));
-    this.writer.add('\n');
+    this.writer.addLine(bytes.subarray(start, end));
   }
 
   /** Waits while the upload holds as many parts as it may (backpressure). */

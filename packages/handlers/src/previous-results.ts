@@ -5,8 +5,6 @@ import { objectLineBatches } from './object-lines.js';
 import type { ObjectWriter } from './object-writer.js';
 import type { LineBatch } from './read-lines.js';
 
-const NEWLINE = Buffer.from('\n', 'latin1');
-
 /**
  * A reader of the `results.jsonl` a retry round is merged into: it walks the previous lines in
  * order, copying those of records the round did not retry to the new `results.jsonl` as they are,
@@ -59,9 +57,7 @@ class PreviousResults {
         plainLineRecordId(bytes, start, end) ??
         lineRecordId(bytes.toString('utf8', start, end), this.location, number);
       if (id === recordId) return bytes.toString('utf8', start, end);
-      writer.addBytes(bytes.subarray(start, end));
-      writer.addBytes(NEWLINE);
-      if (writer.isFull()) await writer.flush();
+      if (writer.addLine(bytes.subarray(start, end))) await writer.flush();
     }
   }
 
@@ -72,9 +68,7 @@ class PreviousResults {
    */
   public async copyRest(writer: ObjectWriter): Promise<void> {
     for (let line = await this.nextLine(); line !== undefined; line = await this.nextLine()) {
-      writer.addBytes(line.bytes.subarray(line.start, line.end));
-      writer.addBytes(NEWLINE);
-      if (writer.isFull()) await writer.flush();
+      if (writer.addLine(line.bytes.subarray(line.start, line.end))) await writer.flush();
     }
   }
 

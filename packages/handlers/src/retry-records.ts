@@ -5,8 +5,6 @@ import { lineRecordId, plainLineRecordId } from './line-record-id.js';
 import { objectLineBatches } from './object-lines.js';
 import { type ObjectWriter, openObjectWriter } from './object-writer.js';
 
-const NEWLINE = Buffer.from('\n', 'latin1');
-
 /** When a retry round can run. */
 interface RetryRules {
   /** The round the records would be retried in (1 and up). */
@@ -73,10 +71,8 @@ class RetryRecords {
           plainLineRecordId(bytes, start, end) ??
           lineRecordId(bytes.toString('utf8', start, end), location, firstNumber + index);
         if (!recordIds.has(id)) continue;
-        writer.addBytes(bytes.subarray(start, end));
-        writer.addBytes(NEWLINE);
         this.records += 1;
-        if (writer.isFull()) await writer.flush();
+        if (writer.addLine(bytes.subarray(start, end))) await writer.flush();
       }
     }
   }
